@@ -48,6 +48,16 @@ class Config:
     mode: str = "rerank"
     top_k: int = 5
     candidates: int = 30  # fused candidates handed to the reranker
+    # Reranker weights (fitted by eval/tune.py on eval/qa.jsonl; see eval/README.md).
+    w_window: float = 0.6  # best sentence window
+    w_chunk: float = 0.15  # whole-chunk vector
+    w_bm25: float = 0.15  # BM25, relative to the best candidate
+    w_fused: float = 0.1  # reciprocal of the fused rank
+    w_neighbour: float = 0.3  # a sentence's better neighbour, in its window
+    # Sentence-score weights (sum to 1): bi-encoder similarity, rare-term overlap, answer kind.
+    w_semantic: float = 0.5
+    w_lexical: float = 0.35
+    w_typed: float = 0.15
 
     # Answering.
     max_answer_sentences: int = 3

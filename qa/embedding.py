@@ -27,15 +27,18 @@ def load_embedder(model_path: str = "", batch_size: int = 64, threads: int = 1):
     Imported lazily: torch and sentence-transformers take seconds to import.
     """
     import torch
+    import transformers
     from llama_index.core import Settings
+    from llama_index.core.llms import MockLLM
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
+    transformers.utils.logging.disable_progress_bar()
     if threads > 0:
         torch.set_num_threads(threads)
     embedder = HuggingFaceEmbedding(model_name=model_path or default_model_path(), device="cpu",
                                     embed_batch_size=batch_size, normalize=True)
     Settings.embed_model = embedder
-    Settings.llm = None  # never reach for a hosted LLM
+    Settings.llm = MockLLM()  # what ``Settings.llm = None`` sets, minus its print: never a hosted LLM
     return embedder
 
 

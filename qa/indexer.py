@@ -26,6 +26,7 @@ from qa.store import ChunkStore, sentence_id
 log = logging.getLogger(__name__)
 
 INDEX_LOG = "index_log.jsonl"
+INDEX_FORMAT = 2  # bump when the stored record layout changes: every document is rewritten
 BATCH_CHUNKS = 256  # chunks embedded and written per batch: memory stays flat with corpus size
 
 
@@ -50,8 +51,8 @@ class IndexReport:
 
 
 def document_version(doc: Document, config: Config) -> str:
-    """Changes when the file, the chunking settings or the model change."""
-    key = f"{doc.content_hash}:{config.chunk_chars}:{config.chunk_overlap}:{config.model_path or 'minilm'}"
+    """Changes when the file, the chunking settings, the model or the record layout change."""
+    key = f"{INDEX_FORMAT}:{doc.content_hash}:{config.chunk_chars}:{config.chunk_overlap}:{config.model_path or 'minilm'}"
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
@@ -119,7 +120,8 @@ def _write_batch(batch: list[tuple[Document, list[Chunk]]], store: ChunkStore, e
         for chunk in chunks:
             meta = {"doc_id": doc.doc_id, "title": doc.title, "source": doc.source, "version": version,
                     "n_chunks": len(chunks), "ordinal": chunk.ordinal, "start": chunk.start, "end": chunk.end,
-                    "sentences": json.dumps([[s.start, s.end] for s in chunk.sentences]), "indexed_at": now}
+                    "sentences": json.dumps([[s.start, s.end] for s in chunk.sentences]), "indexed_at": now,
+                    "chunk_version": chunk.version}
             chunk_nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.text, metadata=meta, relationships=source,
                                         excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta)))
         seen = set()
@@ -129,7 +131,7 @@ def _write_batch(batch: list[tuple[Document, list[Chunk]]], store: ChunkStore, e
                     continue  # an overlap sentence is stored once
                 seen.add(sent)
                 meta = {"doc_id": doc.doc_id, "start": sent.start, "end": sent.end, "version": version}
-                sentence_nodes.append(TextNode(id_=sentence_id(doc.doc_id, sent, version),
+                sentence_nodes.append(TextNode(id_=sentence_id(chunk, sent),
                                                text=doc.text[sent.start:sent.end], metadata=meta, relationships=source,
                                                excluded_embed_metadata_keys=list(meta)))
     vectors = embed_texts(embedder, [n.text for n in chunk_nodes + sentence_nodes])

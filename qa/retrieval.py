@@ -6,7 +6,10 @@ Built on llama-index retrievers: ``BM25Retriever`` over the store's chunks, a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
+
+import bm25s
 
 from llama_index.core import VectorStoreIndex
 from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
@@ -17,27 +20,33 @@ from llama_index.retrievers.bm25 import BM25Retriever
 
 from qa.config import Config
 from qa.embedding import embed_query
+from qa.rerank import make_reranker
 from qa.schema import Chunk, Passage
+from qa.scoring import Question, ScoredSentence, TermStats
 from qa.store import ChunkStore
+
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+
 
 @dataclass
 class Retrieval:
-    """Ranked passages for one query, plus the query embedding (reused by the reranker)."""
+    """Ranked passages for one question, with the scored sentences of the final passages."""
 
+    question: Question
     passages: list[Passage]
-    query_embedding: list[float]
+    sentences: list[ScoredSentence] = field(default_factory=list)
 
 
 class Retriever:
     """All retrieval modes over one store; built once, shared by every question."""
 
-    def __init__(self, config: Config, store: ChunkStore, embedder, reranker=None):
+    def __init__(self, config: Config, store: ChunkStore, embedder):
         self.config = config
         self.store = store
         self.embedder = embedder
-        self.reranker = reranker
         self.chunks: list[Chunk] = store.load_chunks()
         self.by_id = {c.chunk_id: c for c in self.chunks}
+        self.position = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         self.docs = sorted({c.doc_id for c in self.chunks})
         # a sentence found by the sentence retriever counts for the chunk it is central to
         self.sentence_home: dict[tuple[str, int], str] = {}
@@ -52,29 +61,48 @@ class Retriever:
             self.nodes = {n.node_id: n for n in nodes}
             self.bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(config.candidates, len(nodes)),
                                                     language="en")
+        self.stats = TermStats(self.chunks)
+        self.reranker = make_reranker(config, store, self.stats, self.bm25_scores)
         self.chunk_index = VectorStoreIndex.from_vector_store(store.chunk_vectors, embed_model=embedder)
         self.sentence_index = VectorStoreIndex.from_vector_store(store.sentence_vectors, embed_model=embedder)
 
-    def retrieve(self, query: str, mode: str | None = None, top_k: int | None = None,
+    def retrieve(self, question: Question, mode: str | None = None, top_k: int | None = None,
                  doc: str | None = None) -> Retrieval:
-        """The top passages for ``query`` in ``mode``, optionally only from document ``doc``."""
+        """The top passages for ``question`` in ``mode``, optionally only from document ``doc``."""
         mode = mode or self.config.mode
         top_k = top_k or self.config.top_k
-        embedding = embed_query(self.embedder, query)
         if not self.chunks:
-            return Retrieval([], embedding)
-        bundle = QueryBundle(query_str=query, embedding=embedding)
+            return Retrieval(question, [])
+        embedding = embed_query(self.embedder, question.query)
+        bundle = QueryBundle(query_str=question.query, embedding=embedding)
         depth = self.config.candidates if mode == "rerank" else top_k
-        retriever = self._retriever(mode, depth, doc)
-        hits = retriever.retrieve(bundle)
-        passages = [Passage(self.by_id[h.node.node_id], float(h.score or 0.0)) for h in hits
-                    if h.node.node_id in self.by_id][:depth]
-        if mode == "rerank" and self.reranker is not None:
-            passages = self.reranker.rerank(query, embedding, passages)
-        passages = passages[:top_k]
+        hits = self._retriever(mode, depth, doc).retrieve(bundle)
+        passages = [Passage(self.by_id[h.node.node_id], float(h.score or 0.0)) for h in hits][:depth]
+        if mode == "rerank":
+            reranked = self.reranker.rerank(question, embedding, passages)
+            passages = reranked.passages[:top_k]
+            kept = {p.chunk.chunk_id for p in passages}
+            sentences = [s for s in reranked.sentences if s.passage.chunk.chunk_id in kept]
+        else:
+            passages = passages[:top_k]
+            sentences = self.reranker.score(question, embedding, passages)
         for rank, p in enumerate(passages, 1):
             p.rank = rank
-        return Retrieval(passages, embedding)
+        score_of = {p.chunk.chunk_id: p for p in passages}
+        for s in sentences:  # point sentences at the final, ranked passage objects
+            s.passage = score_of[s.passage.chunk.chunk_id]
+        return Retrieval(question, passages, sentences)
+
+    def bm25_scores(self, query: str, chunk_ids: list[str]) -> dict[str, float]:
+        """BM25 scores of some chunks for ``query``."""
+        tokens = bm25s.tokenize(query, stopwords="en", stemmer=self.bm25.stemmer, return_ids=False,
+                                show_progress=False)[0]
+        vocab = self.bm25.bm25.vocab_dict
+        tokens = [t for t in tokens if t in vocab]
+        if not tokens:
+            return {}
+        scores = self.bm25.bm25.get_scores(tokens)
+        return {cid: float(scores[self.position[cid]]) for cid in chunk_ids}
 
     def _retriever(self, mode: str, depth: int, doc: str | None) -> BaseRetriever:
         if mode == "bm25":

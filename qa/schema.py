@@ -40,6 +40,7 @@ class Chunk:
     end: int
     text: str
     sentences: tuple[Sentence, ...]  # offsets into the document text
+    version: str = ""  # changes with the document's content and the chunking settings
 
 
 @dataclass

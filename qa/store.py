@@ -108,12 +108,13 @@ class ChunkStore:
             for doc_id, m in metas.items()
         }
 
-    def sentence_embeddings(self, ids: list[str]) -> dict[str, list[float]]:
-        """Stored sentence embeddings by sentence id."""
-        if not ids:
-            return {}
-        got = self.sentences.get(ids=ids, include=["embeddings"])
-        return dict(zip(got["ids"], got["embeddings"]))
+    def embeddings(self, chunk_ids: list[str], sentence_ids: list[str]) -> tuple[dict, dict]:
+        """Stored chunk and sentence embeddings, by id."""
+        found = []
+        for collection, ids in ((self.chunks, chunk_ids), (self.sentences, sentence_ids)):
+            got = collection.get(ids=list(dict.fromkeys(ids)), include=["embeddings"]) if ids else {"ids": [], "embeddings": []}
+            found.append(dict(zip(got["ids"], got["embeddings"])))
+        return found[0], found[1]
 
     # -- writing -------------------------------------------------------------------------
     def delete_document(self, doc_id: str) -> None:
@@ -130,13 +131,14 @@ class ChunkStore:
             self.chunk_vectors.add(chunk_nodes)
 
 
-def sentence_id(doc_id: str, sentence: Sentence, version: str) -> str:
+def sentence_id(chunk: Chunk, sentence: Sentence) -> str:
     """Sentences are stored once per document version, keyed by their offsets."""
-    return f"{doc_id}@{sentence.start}-{sentence.end}:{version}"
+    return f"{chunk.doc_id}@{sentence.start}-{sentence.end}:{chunk.version}"
 
 
 def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
     """Rebuild a ``Chunk`` from its stored record."""
     spans = tuple(Sentence(a, b) for a, b in json.loads(meta["sentences"]))
     return Chunk(chunk_id=chunk_id, doc_id=meta["doc_id"], title=meta["title"], ordinal=int(meta["ordinal"]),
-                 start=int(meta["start"]), end=int(meta["end"]), text=text, sentences=spans)
+                 start=int(meta["start"]), end=int(meta["end"]), text=text, sentences=spans,
+                 version=meta["chunk_version"])

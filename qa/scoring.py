@@ -1,0 +1,176 @@
+"""Sentence-level evidence scoring, shared by the reranker and the answer composer.
+
+A sentence is scored against the question by three signals that the bundled bi-encoder and
+the text itself provide: semantic similarity (stored sentence embeddings), overlap of the
+question's rarer terms (IDF-weighted, stemmed) and whether it holds the kind of answer the
+question asks for (a figure, a date, a name).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from qa.schema import Chunk, Passage, Sentence
+
+# Words that carry no topic: English function words and the words questions are made of.
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing done down during each either few for from further had has have having he
+her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now
+of off on once only or other our ours ourselves out over own same she should so some such than that the their
+theirs them themselves then there these they this those through to too under until up very was we were what when
+where which while who whom why will with would you your yours yourself yourselves
+according among amid did do does describe described explain give kind known list main mention mentioned name named
+one ones please say says said tell type way ways whose whether
+""".split())
+
+NUMBER_QUESTION = re.compile(
+    r"\b(how (much|many|large|big|long|high|far|often)|what (percentage|percent|share|proportion|fraction|amount|"
+    r"value|volume|number|sum|level|figure|size|quantity|rate)|by how much|what was the (value|amount|figure))\b", re.I)
+DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b", re.I)
+ENTITY_QUESTION = re.compile(
+    r"\b(who|whom|whose|which|what) (\w+ ){0,2}(company|companies|firm|firms|organi[sz]ation|organi[sz]ations|agency|"
+    r"country|countries|bank|banks|ministry|institution|institutions|person|leader|official|corporation|body|"
+    r"report|think tank|city|cities|group|state|states|port|university|media|outlet)\b|^\s*who\b", re.I)
+NUMBER = re.compile(r"(\$|€|£)?\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand)?|"
+                    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", re.I)
+DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|"
+                  r"November|December)\b", re.I)
+NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
+TOKEN = re.compile(r"[\w$%’'-]+")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words of ``text`` (stopwords dropped)."""
+    out = []
+    for tok in TOKEN.findall(text.lower()):
+        tok = tok.strip("'’-")
+        if tok.endswith(("'s", "’s")):
+            tok = tok[:-2]
+        if tok and tok not in STOPWORDS:
+            out.append(_stem(tok))
+    return out
+
+
+def answer_kind(question: str) -> str | None:
+    """What kind of answer the question asks for: "number", "date", "entity" or None."""
+    if NUMBER_QUESTION.search(question):
+        return "number"
+    if DATE_QUESTION.search(question):
+        return "date"
+    if ENTITY_QUESTION.search(question):
+        return "entity"
+    return None
+
+
+def holds_kind(kind: str | None, text: str, question: str = "") -> float:
+    """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
+    if kind == "number":
+        return float(bool(NUMBER.search(text)))
+    if kind == "date":
+        return float(bool(DATE.search(text)))
+    if kind == "entity":
+        asked = set(terms(question))
+        return float(any(not set(terms(m.group())) <= asked for m in NAME.finditer(text)))
+    return 0.0
+
+
+class TermStats:
+    """Inverse document frequencies over the indexed chunks (the rarer a term, the more it says)."""
+
+    def __init__(self, chunks: list[Chunk]):
+        df = Counter()
+        for chunk in chunks:
+            df.update(set(terms(chunk.text)))
+        self.n = max(len(chunks), 1)
+        self.idf = {t: math.log(1 + self.n / c) for t, c in df.items()}
+        self.unseen = math.log(1 + self.n)  # a term the corpus never uses is as rare as can be
+
+    def weight(self, term: str) -> float:
+        """IDF of one stemmed term."""
+        return self.idf.get(term, self.unseen)
+
+    def coverage(self, question_terms: set[str], text_terms: set[str]) -> float:
+        """IDF-weighted share of the question's terms that ``text`` contains (0..1)."""
+        total = sum(self.weight(t) for t in question_terms)
+        return sum(self.weight(t) for t in question_terms & text_terms) / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the scorers see it."""
+
+    text: str
+    query: str  # what is retrieved: the question, after the previous turn for a follow-up
+    terms: frozenset[str]
+    kind: str | None
+
+
+def analyse(question: str, context: str = "") -> Question:
+    """The question's terms (plus those of ``context``, a previous turn) and its answer kind."""
+    query = f"{context} {question}".strip()
+    return Question(question, query, frozenset(terms(query)), answer_kind(question))
+
+
+@dataclass
+class ScoredSentence:
+    """One candidate answer sentence with its evidence signals."""
+
+    passage: Passage
+    index: int  # position within the passage's chunk
+    sentence: Sentence
+    text: str
+    semantic: float
+    lexical: float
+    typed: float
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class SentenceWeights:
+    """How the three signals add up to a sentence score (they sum to 1)."""
+
+    semantic: float = 0.5
+    lexical: float = 0.35
+    typed: float = 0.15
+
+
+def sentence_text(chunk: Chunk, sentence: Sentence) -> str:
+    """The sentence's text, cut from its chunk by document offsets."""
+    return chunk.text[sentence.start - chunk.start:sentence.end - chunk.start]
+
+
+def score_sentences(question: Question, query_embedding, passages: list[Passage], embeddings: dict,
+                    stats: TermStats, weights: SentenceWeights, key) -> list[ScoredSentence]:
+    """Score every sentence of ``passages``; ``embeddings[key(chunk, sentence)]`` is its vector."""
+    q = np.asarray(query_embedding, dtype=np.float32)
+    scored = []
+    for passage in passages:
+        chunk = passage.chunk
+        for i, sent in enumerate(chunk.sentences):
+            text = sentence_text(chunk, sent)
+            vector = embeddings.get(key(chunk, sent))
+            semantic = float(np.dot(q, np.asarray(vector, dtype=np.float32))) if vector is not None else 0.0
+            lexical = stats.coverage(set(question.terms), set(terms(text)))
+            typed = holds_kind(question.kind, text, question.text)
+            score = weights.semantic * semantic + weights.lexical * lexical + weights.typed * typed
+            scored.append(ScoredSentence(passage, i, sent, text, semantic, lexical, typed, score))
+    return scored
