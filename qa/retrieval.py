@@ -125,7 +125,9 @@ class Retriever:
         bm25 = BM25Retriever(existing_bm25=self.bm25.bm25, similarity_top_k=min(depth, len(self.chunks)),
                              corpus_weight_mask=mask, stemmer=self.bm25.stemmer)
         bm25.corpus = self.bm25.corpus  # the node table is not part of the shared bm25s index
-        return AsChunks(bm25, self.nodes, lambda n: n.node_id)
+        # the mask only zeroes scores: masked or term-less chunks still fill the top k, drop them
+        return AsChunks(bm25, self.nodes, lambda n: n.node_id if not doc or self.by_id[n.node_id].doc_id == doc
+                        else None, min_score=1e-9)
 
     def _dense(self, index, depth: int, doc: str | None) -> BaseRetriever:
         filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=doc)]) if doc else None
@@ -140,17 +142,20 @@ class AsChunks(BaseRetriever):
     It also lets sentence hits count for their chunk. ``inner=None`` retrieves nothing.
     """
 
-    def __init__(self, inner: BaseRetriever | None, nodes: dict[str, TextNode], chunk_of):
+    def __init__(self, inner: BaseRetriever | None, nodes: dict[str, TextNode], chunk_of, min_score: float | None = None):
         super().__init__()
         self.inner = inner
         self.nodes = nodes
         self.chunk_of = chunk_of
+        self.min_score = min_score
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         if self.inner is None:
             return []
         best: dict[str, float] = {}
         for hit in self.inner.retrieve(query_bundle):
+            if self.min_score is not None and (hit.score or 0.0) < self.min_score:
+                continue
             chunk_id = self.chunk_of(hit.node)
             if chunk_id in self.nodes and chunk_id not in best:
                 best[chunk_id] = float(hit.score or 0.0)

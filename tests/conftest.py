@@ -1,0 +1,40 @@
+"""Shared fixtures: one real index of the real corpus per test session (real model, real Chroma)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus_copy(tmp_path_factory) -> Path:
+    """A private copy of the default corpus (tests may not touch the real one)."""
+    target = tmp_path_factory.mktemp("corpus")
+    for path in CORPUS.glob("*.md"):
+        if path.name.lower() != "readme.md":
+            shutil.copy(path, target / path.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, corpus_copy):
+    """An Assistant over the default corpus, indexed into a temporary embedded store."""
+    from qa.config import Config
+    from qa.pipeline import Assistant
+
+    config = Config.load(corpus_dir=corpus_copy, index_dir=tmp_path_factory.mktemp("index"))
+    assistant = Assistant(config)
+    assistant.index(progress=False)
+    return assistant
+
+
+def document_text(name: str) -> str:
+    """The cleaned text of a default-corpus document, as citations index it."""
+    from qa.corpus import load_document
+
+    return load_document(CORPUS / name).text

@@ -1,0 +1,65 @@
+import pytest
+
+from qa.pipeline import QuestionError, follow_up_context
+from tests.conftest import document_text
+
+pytestmark = pytest.mark.slow
+
+KNOWN = [
+    ("How much in dual-use goods does China export to Russia each month?", "$300 million"),
+    ("What share of the microchips imported by Russia in 2024 came from China?", "80%"),
+    ("Which Russian company disguised copper wire trade as scrap metal?", "Russian Copper Company"),
+]
+
+
+@pytest.mark.parametrize("question,fact", KNOWN)
+def test_known_questions_cite_the_fact(assistant, question, fact):
+    answer = assistant.ask(question)
+    assert not answer.abstained
+    assert any(fact in c.text for c in answer.citations), answer.answer
+    for c in answer.citations:
+        assert document_text(c.doc_id)[c.start:c.end] == c.text
+        assert c.text in answer.answer and f"[{c.marker}]" in answer.answer
+    assert len(answer.answer.split()) <= 70
+
+
+def test_unanswerable_question_is_declined(assistant):
+    answer = assistant.ask("What is the population of Lima?")
+    assert answer.abstained and not answer.citations
+    assert "do not contain" in answer.answer
+
+
+def test_follow_up_is_read_in_context(assistant):
+    first = "How much in dual-use goods does China export to Russia each month?"
+    answer = assistant.ask("And how much in December?", history=[first])
+    assert "December" in answer.query
+    assert any("$600 million" in c.text for c in answer.citations)
+
+
+def test_follow_up_detection():
+    assert follow_up_context("and what about North Korea?", ["q1"]) == "q1"
+    assert follow_up_context("How big was it?", ["q1"]) == "q1"
+    assert follow_up_context("Which firms supply gallium to Russia?", ["q1"]) == ""
+    assert follow_up_context("and then?", []) == ""
+
+
+@pytest.mark.parametrize("bad,message", [("", "type a question"), ("   \n\t", "type a question"),
+                                         ("x" * 100_000, "too long")])
+def test_bad_questions_get_a_clear_message(assistant, bad, message):
+    with pytest.raises(QuestionError, match=message):
+        assistant.ask(bad)
+
+
+def test_document_filter_and_modes(assistant):
+    doc = "beijing-moscow-axis-china-support-russia-military-industry.md"
+    for mode in ("bm25", "dense", "hybrid", "rerank"):
+        answer = assistant.ask("What does China supply to Russia?", mode=mode, doc=doc, top_k=3)
+        assert answer.passages and all(p.chunk.doc_id == doc for p in answer.passages)
+        assert [p.rank for p in answer.passages] == [1, 2, 3]
+
+
+def test_json_shape(assistant):
+    data = assistant.ask(KNOWN[0][0]).to_dict()
+    assert {"question", "answer", "abstained", "citations", "passages", "latency_ms"} <= set(data)
+    assert {"marker", "doc", "title", "start", "end", "text", "score"} <= set(data["citations"][0])
+    assert {"rank", "doc", "title", "start", "end", "text", "score"} <= set(data["passages"][0])

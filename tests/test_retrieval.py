@@ -1,0 +1,23 @@
+import pytest
+
+from qa.scoring import analyse
+
+pytestmark = pytest.mark.slow
+
+
+def test_hybrid_fuses_both_retrievers(assistant):
+    retriever = assistant.retriever
+    q = analyse("Which minerals do Chinese companies supply to Russia for drones?")
+    bm25 = [p.chunk.chunk_id for p in retriever.retrieve(q, mode="bm25", top_k=5).passages]
+    dense = [p.chunk.chunk_id for p in retriever.retrieve(q, mode="dense", top_k=5).passages]
+    hybrid = retriever.retrieve(q, mode="hybrid", top_k=10).passages
+    ids = [p.chunk.chunk_id for p in hybrid]
+    assert len(ids) == len(set(ids))
+    assert set(bm25) & set(ids) and set(dense) & set(ids)
+    # a chunk both retrievers rank first gets 1/(60 + 0) from each (llama-index counts ranks from 0)
+    if bm25[0] == dense[0]:
+        assert ids[0] == bm25[0] and hybrid[0].score == pytest.approx(2 / 60)
+
+
+def test_unknown_document_filter_returns_nothing(assistant):
+    assert assistant.retriever.retrieve(analyse("gallium"), doc="no-such-file.md").passages == []
