@@ -6,6 +6,7 @@ question, so each citation is right by construction and its offsets are exact.
 
 from __future__ import annotations
 
+import math
 import re
 
 from qa.config import Config
@@ -14,36 +15,67 @@ from qa.scoring import Question, ScoredSentence, TermStats, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_ANSWER_WORDS = 60
-MIN_SENTENCE_CHARS = 25  # shorter lines (headings, list labels) never lead an answer
+MIN_SENTENCE_CHARS = 15  # shorter lines (list labels, stray fragments) never lead an answer
+# Footnote markers and opening quotes that may stand before a sentence's first word.
+LEAD_IN = r"^(?:\[\d+\]\s*|[«“\"‘']\s*)*"
 # A sentence opening with one of these leans on the sentence before it.
-ANAPHORA = re.compile(r"^(this|these|that|those|it|its|they|their|such|he|she|his|her|however|moreover|"
+ANAPHORA = re.compile(LEAD_IN + r"(this|these|that|those|it|its|they|their|such|he|she|his|her|however|moreover|"
                       r"additionally|furthermore|therefore|thus|as a result|in addition|also)\b", re.I)
 # Questions that ask for several things, or for two to be set side by side.
-MULTI_PART = re.compile(r"\b(and|both|compare|comparison|versus|vs\.?|differ|difference|each|respectively|"
-                        r"list|what are|which are|as well as)\b|,", re.I)
+MULTI_PART = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\w*|as well as|list|name)\b|"
+                        r"\band (what|which|how|who|when|where|why)\b|"
+                        r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
+EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
 
 
-def confidence_of(best: ScoredSentence) -> float:
-    """Confidence that the best sentence answers the question (0..1): its evidence score,
-    blended with its passage's rank."""
-    return min(1.0, max(0.0, best.score * 0.85 + 0.15 / best.passage.rank))
+CONFIDENCE_FEATURES = ("semantic", "lexical", "typed", "kind_missing", "window", "rare_missing", "passage")
+
+
+def confidence_features(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
+                        stats: TermStats) -> dict[str, float]:
+    """What the confidence is computed from (all roughly 0..1)."""
+    window_terms = set(terms(best.text))
+    for step in (-1, 1):
+        near = _neighbour(sentences, best, step)
+        if near is not None:
+            window_terms |= set(terms(near.text))
+    passage_terms = set(terms(best.passage.chunk.text))
+    missing = [stats.weight(t) for t in question.terms - passage_terms]
+    return {
+        "semantic": best.semantic,
+        "lexical": best.lexical,
+        "typed": best.typed,
+        "kind_missing": float(question.kind is not None and not best.typed),
+        "window": stats.coverage(set(question.terms), window_terms),
+        "rare_missing": max(missing, default=0.0) / stats.unseen,
+        "passage": 1.0 / best.passage.rank,
+    }
+
+
+def confidence_of(features: dict[str, float], config: Config) -> float:
+    """Calibrated probability that the documents answer the question: a logistic model whose
+    coefficients ``eval/tune.py`` fits on the eval set (stored in ``Config.confidence``)."""
+    z = config.confidence[0] + sum(w * features[name] for w, name in zip(config.confidence[1:], CONFIDENCE_FEATURES))
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def compose(question: Question, passages: list[Passage], sentences: list[ScoredSentence], stats: TermStats,
             config: Config) -> Answer:
     """The cited answer to ``question`` from the retrieved passages' scored sentences."""
-    candidates = [s for s in sentences if len(s.text) >= MIN_SENTENCE_CHARS]
+    candidates = [s for s in sentences if len(s.text) >= MIN_SENTENCE_CHARS and not s.heading]
     if not candidates:
         return Answer(question.text, NO_ANSWER, True, 0.0, passages=passages, query=question.query)
     ranked = sorted(candidates, key=lambda s: (-s.score, s.passage.rank))
     best = ranked[0]
-    confidence = confidence_of(best)
+    confidence = confidence_of(confidence_features(question, best, sentences, stats), config)
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
     chosen = [best]
-    previous = _neighbour(sentences, best, -1)
+    previous, following = _neighbour(sentences, best, -1), _neighbour(sentences, best, +1)
     if ANAPHORA.match(best.text) and previous is not None and _words([previous, best]) <= MAX_ANSWER_WORDS:
         chosen.insert(0, previous)  # the sentence it refers back to completes it
+    elif best.text.rstrip().endswith(":") and following is not None:
+        chosen.append(following)  # it introduces what follows (a quote, a list)
     if MULTI_PART.search(question.text):
         chosen += _cover_rest(question, ranked, chosen, stats, config)
     chosen = _within_words(chosen, config.max_answer_sentences)
@@ -59,7 +91,7 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
 def _neighbour(sentences: list[ScoredSentence], s: ScoredSentence, step: int) -> ScoredSentence | None:
     for other in sentences:
         if other.passage is s.passage and other.index == s.index + step:
-            return other if len(other.text) >= MIN_SENTENCE_CHARS else None
+            return other if len(other.text) >= MIN_SENTENCE_CHARS and not other.heading else None
     return None
 
 
@@ -69,7 +101,7 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
     comparison, the other items of a list), best first."""
     added: list[ScoredSentence] = []
     covered = set().union(*(terms(s.text) for s in chosen))
-    floor = ranked[0].score * 0.6  # an extra part must itself be good evidence
+    floor = ranked[0].score * EXTRA_FLOOR  # an extra part must itself be good evidence
     for _ in range(config.max_answer_sentences - len(chosen)):
         missing = set(question.terms) - covered
         if not missing:

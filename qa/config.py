@@ -61,7 +61,9 @@ class Config:
 
     # Answering.
     max_answer_sentences: int = 3
-    abstain_threshold: float = 0.35
+    abstain_threshold: float = 0.5
+    # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them).
+    confidence: tuple[float, ...] = (-2.0, 3.0, 2.0, 0.5, -1.0, 2.0, -1.5, 0.5)
     max_question_chars: int = 1000
 
     # Serving.
@@ -117,7 +119,7 @@ def _field(cls, name: str):
 def _coerce(f, value):
     """Turn an env/CLI string into the field's type."""
     if not isinstance(value, str):
-        return Path(value) if f.type == "Path" else value
+        return Path(value) if f.type == "Path" else tuple(value) if f.type.startswith("tuple") else value
     kind = f.type
     if kind == "Path":
         return Path(value)
@@ -125,4 +127,6 @@ def _coerce(f, value):
         return int(value)
     if kind == "float":
         return float(value)
+    if kind.startswith("tuple"):
+        return tuple(float(v) for v in value.split(","))
     return value

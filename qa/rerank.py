@@ -50,31 +50,52 @@ class EvidenceReranker:
         return score_sentences(question, query_embedding, passages, vectors, self.stats,
                                sentence_weights(self.config), sentence_id)
 
+    def features(self, question: Question, query_embedding, passages: list[Passage]) -> Candidates:
+        """The evidence signals of each candidate: its sentences', its chunk vector's, BM25's."""
+        chunk_vectors, sentence_vectors = self.store.embeddings(
+            [p.chunk.chunk_id for p in passages], [sentence_id(p.chunk, s) for p in passages for s in p.chunk.sentences])
+        sentences = score_sentences(question, query_embedding, passages, sentence_vectors, self.stats,
+                                    sentence_weights(self.config), sentence_id)
+        bm25 = self.bm25_scores(question.query, [p.chunk.chunk_id for p in passages])
+        top_bm25 = max(bm25.values(), default=0.0) or 1.0
+        q = np.asarray(query_embedding, dtype=np.float32)
+        dense = [float(np.dot(q, np.asarray(chunk_vectors[p.chunk.chunk_id], dtype=np.float32)))
+                 if p.chunk.chunk_id in chunk_vectors else 0.0 for p in passages]
+        return Candidates(passages, sentences, dense, [bm25.get(p.chunk.chunk_id, 0.0) / top_bm25 for p in passages])
+
     def rerank(self, question: Question, query_embedding, passages: list[Passage]) -> Reranked:
         """``passages`` reordered by evidence; scores become the fused reranker scores."""
         if not passages:
             return Reranked([], [])
-        cfg = self.config
-        chunk_vectors, sentence_vectors = self.store.embeddings(
-            [p.chunk.chunk_id for p in passages], [sentence_id(p.chunk, s) for p in passages for s in p.chunk.sentences])
-        sentences = score_sentences(question, query_embedding, passages, sentence_vectors, self.stats,
-                                    sentence_weights(cfg), sentence_id)
-        by_passage: dict[str, list[ScoredSentence]] = {}
-        for s in sentences:
-            by_passage.setdefault(s.passage.chunk.chunk_id, []).append(s)
-        bm25 = self.bm25_scores(question.text, [p.chunk.chunk_id for p in passages])
-        top_bm25 = max(bm25.values(), default=0.0) or 1.0
-        q = np.asarray(query_embedding, dtype=np.float32)
-        reranked = []
-        for fused_rank, p in enumerate(passages):
-            window = _best_window([s.score for s in by_passage.get(p.chunk.chunk_id, [])], cfg.w_neighbour)
-            vector = chunk_vectors.get(p.chunk.chunk_id)
-            dense = float(np.dot(q, np.asarray(vector, dtype=np.float32))) if vector is not None else 0.0
-            score = (cfg.w_window * window + cfg.w_chunk * dense + cfg.w_bm25 * bm25.get(p.chunk.chunk_id, 0.0) / top_bm25
-                     + cfg.w_fused / (1 + fused_rank))
-            reranked.append(Passage(p.chunk, score))
-        reranked.sort(key=lambda p: -p.score)
-        return Reranked(reranked, sentences)
+        return rescore(self.features(question, query_embedding, passages), self.config)
+
+
+@dataclass
+class Candidates:
+    """Fused candidates (in fused order) with their evidence signals, before weighting."""
+
+    passages: list[Passage]
+    sentences: list[ScoredSentence]
+    dense: list[float]  # cosine of question and whole chunk
+    bm25: list[float]  # relative to the best candidate
+
+
+def rescore(candidates: Candidates, config: Config) -> Reranked:
+    """Weigh the signals as ``config`` says: sentence scores, then passage scores, best first.
+    Pure arithmetic, so ``eval/tune.py`` can try many weightings on one retrieval."""
+    weights = sentence_weights(config)
+    by_passage: dict[str, list[float]] = {}
+    for s in candidates.sentences:
+        s.score = weights.semantic * s.semantic + weights.lexical * s.lexical + weights.typed * s.typed
+        by_passage.setdefault(s.passage.chunk.chunk_id, []).append(s.score)
+    reranked = []
+    for fused_rank, p in enumerate(candidates.passages):
+        window = _best_window(by_passage.get(p.chunk.chunk_id, []), config.w_neighbour)
+        score = (config.w_window * window + config.w_chunk * candidates.dense[fused_rank]
+                 + config.w_bm25 * candidates.bm25[fused_rank] + config.w_fused / (1 + fused_rank))
+        reranked.append(Passage(p.chunk, score))
+    reranked.sort(key=lambda p: -p.score)
+    return Reranked(reranked, candidates.sentences)
 
 
 def _best_window(scores: list[float], neighbour: float) -> float:

@@ -73,18 +73,14 @@ class Retriever:
         top_k = top_k or self.config.top_k
         if not self.chunks:
             return Retrieval(question, [])
-        embedding = embed_query(self.embedder, question.query)
-        bundle = QueryBundle(query_str=question.query, embedding=embedding)
-        depth = self.config.candidates if mode == "rerank" else top_k
-        hits = self._retriever(mode, depth, doc).retrieve(bundle)
-        passages = [Passage(self.by_id[h.node.node_id], float(h.score or 0.0)) for h in hits][:depth]
+        candidates, embedding = self.candidates(question, mode, top_k, doc)
         if mode == "rerank":
-            reranked = self.reranker.rerank(question, embedding, passages)
+            reranked = self.reranker.rerank(question, embedding, candidates)
             passages = reranked.passages[:top_k]
             kept = {p.chunk.chunk_id for p in passages}
             sentences = [s for s in reranked.sentences if s.passage.chunk.chunk_id in kept]
         else:
-            passages = passages[:top_k]
+            passages = candidates[:top_k]
             sentences = self.reranker.score(question, embedding, passages)
         for rank, p in enumerate(passages, 1):
             p.rank = rank
@@ -92,6 +88,13 @@ class Retriever:
         for s in sentences:  # point sentences at the final, ranked passage objects
             s.passage = score_of[s.passage.chunk.chunk_id]
         return Retrieval(question, passages, sentences)
+
+    def candidates(self, question: Question, mode: str, top_k: int, doc: str | None) -> tuple[list[Passage], list]:
+        """First-stage passages (the fused pool for "rerank") and the query embedding."""
+        embedding = embed_query(self.embedder, question.query)
+        depth = self.config.candidates if mode == "rerank" else top_k
+        hits = self._retriever(mode, depth, doc).retrieve(QueryBundle(query_str=question.query, embedding=embedding))
+        return [Passage(self.by_id[h.node.node_id], float(h.score or 0.0)) for h in hits][:depth], embedding
 
     def bm25_scores(self, query: str, chunk_ids: list[str]) -> dict[str, float]:
         """BM25 scores of some chunks for ``query``."""

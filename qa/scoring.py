@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from qa.chunking import is_heading
 from qa.schema import Chunk, Passage, Sentence
 
 # Words that carry no topic: English function words and the words questions are made of.
@@ -37,7 +38,8 @@ DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year
 ENTITY_QUESTION = re.compile(
     r"\b(who|whom|whose|which|what) (\w+ ){0,2}(company|companies|firm|firms|organi[sz]ation|organi[sz]ations|agency|"
     r"country|countries|bank|banks|ministry|institution|institutions|person|leader|official|corporation|body|"
-    r"report|think tank|city|cities|group|state|states|port|university|media|outlet)\b|^\s*who\b", re.I)
+    r"government|governments|author|newspaper|region|province|entity|entities|subsidiary|"
+    r"report|think tank|city|cities|group|state|states|port|university|media|outlet)\b|^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
 NUMBER = re.compile(r"(\$|€|£)?\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand)?|"
                     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", re.I)
 DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|"
@@ -142,6 +144,7 @@ class ScoredSentence:
     lexical: float
     typed: float
     score: float = 0.0
+    heading: bool = False  # a markdown heading line: context, never an answer
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             semantic = float(np.dot(q, np.asarray(vector, dtype=np.float32))) if vector is not None else 0.0
             lexical = stats.coverage(set(question.terms), set(terms(text)))
             typed = holds_kind(question.kind, text, question.text)
-            score = weights.semantic * semantic + weights.lexical * lexical + weights.typed * typed
-            scored.append(ScoredSentence(passage, i, sent, text, semantic, lexical, typed, score))
+            score = weights.semantic * semantic + weights.lexical * lexical + weights.typed * typed  # see rerank.rescore
+            scored.append(ScoredSentence(passage, i, sent, text, semantic, lexical, typed, score,
+                                         is_heading(chunk.text, Sentence(sent.start - chunk.start, sent.end - chunk.start))))
     return scored

@@ -68,6 +68,9 @@ class ChunkStore:
                                                               embedding_function=None)
         self.chunk_vectors = ChromaVectorStore(chroma_collection=self.chunks)
         self.sentence_vectors = ChromaVectorStore(chroma_collection=self.sentences)
+        # Chroma refuses larger writes (5461 records in 1.5, embedded and server alike), and
+        # llama-index only splits at 41665: one large document would fail to index.
+        self.max_batch = max(1, self.client.get_max_batch_size())
 
     # -- reading -------------------------------------------------------------------------
     def count(self) -> int:
@@ -125,10 +128,9 @@ class ChunkStore:
     def add(self, chunk_nodes: list, sentence_nodes: list) -> None:
         """Write sentence records first, chunk records last: a document whose chunks are all
         present therefore has all its sentences too."""
-        if sentence_nodes:
-            self.sentence_vectors.add(sentence_nodes)
-        if chunk_nodes:
-            self.chunk_vectors.add(chunk_nodes)
+        for vectors, nodes in ((self.sentence_vectors, sentence_nodes), (self.chunk_vectors, chunk_nodes)):
+            for i in range(0, len(nodes), self.max_batch):
+                vectors.add(nodes[i:i + self.max_batch])
 
 
 def sentence_id(chunk: Chunk, sentence: Sentence) -> str:

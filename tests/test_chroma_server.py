@@ -228,3 +228,21 @@ def test_deleted_document_is_removed(first_report, assistant, workspace):
     answer = assistant.ask(QUESTION)
     assert all(c.doc_id != ANSWER_DOC for c in answer.citations)
     assert all(p.chunk.doc_id != ANSWER_DOC for p in answer.passages)
+
+
+def test_write_larger_than_server_batch_limit(chroma_url, workspace):
+    """A document with more records than the server takes in one request still indexes."""
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+    from qa.config import Config
+    from qa.store import ChunkStore
+
+    store = ChunkStore(Config.load(chroma_url=chroma_url, index_dir=workspace / "index_big", collection="big_write"))
+    n = store.max_batch + 10
+    source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id="big.md")}  # as the indexer writes them
+    nodes = [TextNode(id_=f"s{i}", text=f"sentence {i}", metadata={"doc_id": "big.md"}, relationships=source,
+                      embedding=[1.0] + [0.0] * 383) for i in range(n)]
+    store.add([], nodes)
+    assert store.sentences.count() == n
+    store.delete_document("big.md")
+    assert store.sentences.count() == 0

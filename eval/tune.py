@@ -1,0 +1,167 @@
+"""Fit the reranker weights and the abstention model on an eval set, reproducibly.
+
+    .venv/bin/python eval/tune.py [--set eval/qa.jsonl] [--index-dir DIR]
+
+1. Retrieves each question's fused candidate pool once and records its evidence signals.
+2. Grid-searches the reranker and sentence weights (``GRID``): objective = MRR@10 + answer
+   accuracy on answerable questions, ties to the simpler (earlier) grid point.
+3. With those weights, fits the logistic confidence (``answer.CONFIDENCE_FEATURES``) to tell
+   answerable from unanswerable questions, with 5-fold cross-validation to report how well
+   it generalises, and picks the threshold that keeps false abstention at or under 5 %.
+Prints the values to put in ``qa/config.py``; changes nothing itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import sys
+
+import numpy as np
+
+from qa.answer import CONFIDENCE_FEATURES, compose, confidence_features
+from qa.config import Config
+from qa.evaluation import answer_is_correct, load_eval_set, passage_is_relevant
+from qa.pipeline import Assistant
+from qa.rerank import rescore
+from qa.scoring import analyse
+
+GRID = {
+    "w_window": (0.4, 0.6, 0.8),
+    "w_chunk": (0.0, 0.15, 0.3),
+    "w_bm25": (0.0, 0.15, 0.3),
+    "w_fused": (0.0, 0.1, 0.2),
+    "w_neighbour": (0.0, 0.3),
+    "sentence": ((0.5, 0.35, 0.15), (0.6, 0.3, 0.1), (0.4, 0.4, 0.2), (0.7, 0.2, 0.1), (0.45, 0.45, 0.1)),
+}
+MAX_FALSE_ABSTENTION = 0.05
+FOLDS = 5
+L2 = 0.01
+
+
+def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, object, object]]:
+    """(item, question, candidate signals) for every item: retrieval runs once."""
+    retriever = assistant.retriever
+    rows = []
+    for item in items:
+        q = analyse(item["question"])
+        pool, embedding = retriever.candidates(q, "rerank", assistant.config.top_k, None)
+        rows.append((item, q, retriever.reranker.features(q, embedding, pool)))
+    return rows
+
+
+def evaluate(rows, config: Config, stats) -> tuple[float, float, float]:
+    """(MRR@10, hit@1, answer accuracy) over the answerable rows under ``config``."""
+    mrr = hit1 = correct = 0.0
+    answerable = [r for r in rows if r[0]["answers"]]
+    for item, q, cands in answerable:
+        ranked = rescore(cands, config).passages[:config.top_k]
+        for rank, p in enumerate(ranked, 1):
+            p.rank = rank
+        relevant = [i for i, p in enumerate(ranked[:10], 1) if passage_is_relevant(p.chunk.text, item["evidence"])]
+        mrr += 1 / relevant[0] if relevant else 0.0
+        hit1 += bool(relevant and relevant[0] == 1)
+        kept = {p.chunk.chunk_id: p for p in ranked}
+        sentences = [dataclasses.replace(s, passage=kept[s.passage.chunk.chunk_id]) for s in cands.sentences
+                     if s.passage.chunk.chunk_id in kept]
+        answer = compose(q, ranked, sentences, stats, config.replace(abstain_threshold=0.0))
+        correct += answer_is_correct(answer.answer, item["answers"], item["match"])
+    n = len(answerable)
+    return mrr / n, hit1 / n, correct / n
+
+
+def grid_search(rows, base: Config, stats) -> Config:
+    """The grid point with the best MRR + accuracy."""
+    best, best_score = base, -1.0
+    keys = list(GRID)
+    for values in itertools.product(*GRID.values()):
+        point = dict(zip(keys, values))
+        semantic, lexical, typed = point.pop("sentence")
+        config = base.replace(**point, w_semantic=semantic, w_lexical=lexical, w_typed=typed)
+        mrr, hit1, acc = evaluate(rows, config, stats)
+        if mrr + acc > best_score + 1e-9:
+            best, best_score = config, mrr + acc
+            print(f"  {point} sentence=({semantic}, {lexical}, {typed}): MRR {mrr:.3f} hit@1 {hit1:.3f} "
+                  f"accuracy {acc:.3f}", flush=True)
+    return best
+
+
+def feature_matrix(rows, config: Config, stats) -> tuple[np.ndarray, np.ndarray]:
+    """Confidence features of each question's best sentence, and 1 for answerable."""
+    x, y = [], []
+    for item, q, cands in rows:
+        ranked = rescore(cands, config).passages[:config.top_k]
+        for rank, p in enumerate(ranked, 1):
+            p.rank = rank
+        kept = {p.chunk.chunk_id: p for p in ranked}
+        sentences = [dataclasses.replace(s, passage=kept[s.passage.chunk.chunk_id]) for s in cands.sentences
+                     if s.passage.chunk.chunk_id in kept]
+        usable = [s for s in sentences if not s.heading] or sentences
+        best = max(usable, key=lambda s: (s.score, -s.passage.rank))
+        features = confidence_features(q, best, sentences, stats)
+        x.append([features[name] for name in CONFIDENCE_FEATURES])
+        y.append(1.0 if item["answers"] else 0.0)
+    return np.array(x), np.array(y)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 4000, lr: float = 0.5) -> np.ndarray:
+    """Logistic regression by gradient descent with L2; classes weighted to balance."""
+    xb = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(xb.shape[1])
+    weight = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-xb @ w))
+        grad = xb.T @ ((p - y) * weight) / len(y) + L2 * np.r_[0, w[1:]]
+        w -= lr * grad
+    return w
+
+
+def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Confidence of each row."""
+    return 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
+
+
+def pick_threshold(conf: np.ndarray, y: np.ndarray) -> float:
+    """The highest threshold whose false abstention on answerable questions stays within bounds."""
+    answerable = np.sort(conf[y == 1])
+    allowed = int(np.floor(MAX_FALSE_ABSTENTION * len(answerable)))
+    return float(answerable[allowed]) - 1e-6
+
+
+def main(argv=None) -> int:
+    """Run the whole procedure and print the fitted values."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", default="eval/qa.jsonl")
+    parser.add_argument("--index-dir", default=None)
+    args = parser.parse_args(argv)
+    assistant = Assistant(Config.load(index_dir=args.index_dir))
+    assistant.index(progress=False)
+    stats = assistant.retriever.stats
+    rows = collect(assistant, load_eval_set(args.set))
+    print(f"{len(rows)} questions; grid of {np.prod([len(v) for v in GRID.values()])} weightings", flush=True)
+    config = grid_search(rows, assistant.config, stats)
+    x, y = feature_matrix(rows, config, stats)
+    folds = np.arange(len(y)) % FOLDS
+    held_out = np.zeros(len(y))
+    for k in range(FOLDS):  # cross-validated estimate: each question scored by a model that never saw it
+        w = fit_logistic(x[folds != k], y[folds != k])
+        t = pick_threshold(predict(w, x[folds != k]), y[folds != k])
+        held_out[folds == k] = predict(w, x[folds == k]) >= t
+    w = fit_logistic(x, y)
+    threshold = pick_threshold(predict(w, x), y)
+    conf = predict(w, x)
+    print("\ncross-validated: abstention on unanswerable %.3f, false abstention %.3f" % (
+        1 - held_out[y == 0].mean(), 1 - held_out[y == 1].mean()))
+    print("in-sample:       abstention on unanswerable %.3f, false abstention %.3f" % (
+        (conf[y == 0] < threshold).mean(), (conf[y == 1] < threshold).mean()))
+    print("\nPut in qa/config.py:")
+    for name in ("w_window", "w_chunk", "w_bm25", "w_fused", "w_neighbour", "w_semantic", "w_lexical", "w_typed"):
+        print(f"    {name} = {getattr(config, name)}")
+    print(f"    abstain_threshold = {threshold:.3f}")
+    print(f"    confidence = ({', '.join(f'{v:.3f}' for v in w)})  # bias, {', '.join(CONFIDENCE_FEATURES)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
