@@ -429,6 +429,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", help="work folder (default: a temporary one, removed)")
     parser.add_argument("--keep", action="store_true", help="keep corpora and stores")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--append", action="store_true",
+                        help="add these runs to an existing scale.json in --out instead of replacing it")
     parser.add_argument("--replot", action="store_true",
                         help="only redraw the plot and tables from an existing scale.json in --out")
     parser.add_argument("--no-encoder-baseline", action="store_true",
@@ -462,6 +464,11 @@ def main(argv: list[str] | None = None) -> int:
                             "python": platform.python_version(), "torch_threads_config": 1,
                             "torch": torch.__version__},
                 "seed": args.seed, "eval_set": str(EVAL_SET.relative_to(ROOT))}
+        if args.append and (args.out / "scale.json").exists():
+            saved = json.loads((args.out / "scale.json").read_text(encoding="utf-8"))
+            earlier = saved["meta"] if isinstance(saved["meta"], list) else [saved["meta"]]
+            meta = earlier + [meta]
+            results = saved["runs"] + results
         extra = extrapolate(results)
         (args.out / "scale.json").write_text(json.dumps({"meta": meta, "runs": results, "extrapolation": extra},
                                                         indent=2), encoding="utf-8")

@@ -22,7 +22,7 @@ import numpy as np
 
 from qa.answer import CONFIDENCE_FEATURES, compose, confidence_features
 from qa.config import Config
-from qa.evaluation import answer_is_correct, load_eval_set, passage_is_relevant
+from qa.evaluation import answer_is_correct, citation_is_precise, load_eval_set, passage_is_relevant
 from qa.pipeline import Assistant
 from qa.rerank import rescore
 from qa.scoring import analyse
@@ -35,6 +35,7 @@ GRID = {
     "w_neighbour": (0.0, 0.3),
     "sentence": ((0.5, 0.35, 0.15), (0.6, 0.3, 0.1), (0.4, 0.4, 0.2), (0.7, 0.2, 0.1), (0.45, 0.45, 0.1)),
 }
+SECOND_RATIOS = (1.01, 0.95, 0.9, 0.85)  # 1.01: never a second sentence
 MAX_FALSE_ABSTENTION = 0.05
 FOLDS = 5
 L2 = 0.01
@@ -51,9 +52,9 @@ def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, object,
     return rows
 
 
-def evaluate(rows, config: Config, stats) -> tuple[float, float, float]:
-    """(MRR@10, hit@1, answer accuracy) over the answerable rows under ``config``."""
-    mrr = hit1 = correct = 0.0
+def evaluate(rows, config: Config, stats) -> tuple[float, float, float, float]:
+    """(MRR@10, hit@1, answer accuracy, citation precision) over the answerable rows."""
+    mrr = hit1 = correct = precise = cited = 0.0
     answerable = [r for r in rows if r[0]["answers"]]
     for item, q, cands in answerable:
         ranked = rescore(cands, config).passages[:config.top_k]
@@ -67,8 +68,10 @@ def evaluate(rows, config: Config, stats) -> tuple[float, float, float]:
                      if s.passage.chunk.chunk_id in kept]
         answer = compose(q, ranked, sentences, stats, config.replace(abstain_threshold=0.0))
         correct += answer_is_correct(answer.answer, item["answers"], item["match"])
+        precise += sum(citation_is_precise(c.text, item["evidence"], item["answers"]) for c in answer.citations)
+        cited += len(answer.citations)
     n = len(answerable)
-    return mrr / n, hit1 / n, correct / n
+    return mrr / n, hit1 / n, correct / n, precise / max(cited, 1)
 
 
 def grid_search(rows, base: Config, stats) -> Config:
@@ -79,7 +82,7 @@ def grid_search(rows, base: Config, stats) -> Config:
         point = dict(zip(keys, values))
         semantic, lexical, typed = point.pop("sentence")
         config = base.replace(**point, w_semantic=semantic, w_lexical=lexical, w_typed=typed)
-        mrr, hit1, acc = evaluate(rows, config, stats)
+        mrr, hit1, acc, _ = evaluate(rows, config, stats)
         if mrr + acc > best_score + 1e-9:
             best, best_score = config, mrr + acc
             print(f"  {point} sentence=({semantic}, {lexical}, {typed}): MRR {mrr:.3f} hit@1 {hit1:.3f} "
@@ -141,6 +144,11 @@ def main(argv=None) -> int:
     rows = collect(assistant, load_eval_set(args.set))
     print(f"{len(rows)} questions; grid of {np.prod([len(v) for v in GRID.values()])} weightings", flush=True)
     config = grid_search(rows, assistant.config, stats)
+    for ratio in SECOND_RATIOS:  # answer composition, on the chosen ranking
+        mrr, hit1, acc, precision = evaluate(rows, config.replace(second_ratio=ratio), stats)
+        print(f"  second_ratio {ratio}: accuracy {acc:.3f} citation precision {precision:.3f}")
+    config = max((config.replace(second_ratio=r) for r in SECOND_RATIOS),
+                 key=lambda c: evaluate(rows, c, stats)[2] + evaluate(rows, c, stats)[3])
     x, y = feature_matrix(rows, config, stats)
     folds = np.arange(len(y)) % FOLDS
     held_out = np.zeros(len(y))
@@ -156,7 +164,8 @@ def main(argv=None) -> int:
     print("in-sample:       abstention on unanswerable %.3f, false abstention %.3f" % (
         (conf[y == 0] < threshold).mean(), (conf[y == 1] < threshold).mean()))
     print("\nPut in qa/config.py:")
-    for name in ("w_window", "w_chunk", "w_bm25", "w_fused", "w_neighbour", "w_semantic", "w_lexical", "w_typed"):
+    for name in ("w_window", "w_chunk", "w_bm25", "w_fused", "w_neighbour", "w_semantic", "w_lexical", "w_typed",
+                 "second_ratio"):
         print(f"    {name} = {getattr(config, name)}")
     print(f"    abstain_threshold = {threshold:.3f}")
     print(f"    confidence = ({', '.join(f'{v:.3f}' for v in w)})  # bias, {', '.join(CONFIDENCE_FEATURES)}")

@@ -25,10 +25,11 @@ ANAPHORA = re.compile(LEAD_IN + r"(this|these|that|those|it|its|they|their|such|
 MULTI_PART = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\w*|as well as|list|name)\b|"
                         r"\band (what|which|how|who|when|where|why)\b|"
                         r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
+SENTENCE_END = ".!?:;”\"’')»…"
 EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
 
 
-CONFIDENCE_FEATURES = ("semantic", "lexical", "typed", "kind_missing", "window", "rare_missing", "passage")
+CONFIDENCE_FEATURES = ("semantic", "lexical", "typed", "kind_missing", "window", "rare_missing", "unseen", "passage")
 
 
 def confidence_features(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
@@ -48,6 +49,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "kind_missing": float(question.kind is not None and not best.typed),
         "window": stats.coverage(set(question.terms), window_terms),
         "rare_missing": max(missing, default=0.0) / stats.unseen,
+        # share of the question's weight in words the corpus never uses
+        "unseen": 1.0 - stats.coverage(set(question.terms), set(stats.idf)),
         "passage": 1.0 / best.passage.rank,
     }
 
@@ -62,7 +65,7 @@ def confidence_of(features: dict[str, float], config: Config) -> float:
 def compose(question: Question, passages: list[Passage], sentences: list[ScoredSentence], stats: TermStats,
             config: Config) -> Answer:
     """The cited answer to ``question`` from the retrieved passages' scored sentences."""
-    candidates = [s for s in sentences if len(s.text) >= MIN_SENTENCE_CHARS and not s.heading]
+    candidates = [s for s in _distinct(sentences) if _can_lead(s)]
     if not candidates:
         return Answer(question.text, NO_ANSWER, True, 0.0, passages=passages, query=question.query)
     ranked = sorted(candidates, key=lambda s: (-s.score, s.passage.rank))
@@ -78,6 +81,8 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
         chosen.append(following)  # it introduces what follows (a quote, a list)
     if MULTI_PART.search(question.text):
         chosen += _cover_rest(question, ranked, chosen, stats, config)
+    elif len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score and ranked[1] not in chosen:
+        chosen.append(ranked[1])  # a near tie: the evidence cannot tell them apart, give both
     chosen = _within_words(chosen, config.max_answer_sentences)
     citations, parts = [], []
     for marker, s in enumerate(chosen, 1):
@@ -88,10 +93,25 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     return Answer(question.text, " ".join(parts), False, confidence, citations, passages, query=question.query)
 
 
+def _can_lead(s: ScoredSentence) -> bool:
+    """Long enough, and a sentence rather than a heading or a title line (those end without
+    punctuation; a "Label: value" line counts as a sentence)."""
+    text = s.text.rstrip()
+    return len(text) >= MIN_SENTENCE_CHARS and not s.heading and (text[-1] in SENTENCE_END or ":" in text)
+
+
+def _distinct(sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    """An overlap sentence appears in two passages: keep it once, in the better-ranked one."""
+    seen: dict[tuple[str, int], ScoredSentence] = {}
+    for s in sorted(sentences, key=lambda s: s.passage.rank):
+        seen.setdefault((s.passage.chunk.doc_id, s.sentence.start), s)
+    return list(seen.values())
+
+
 def _neighbour(sentences: list[ScoredSentence], s: ScoredSentence, step: int) -> ScoredSentence | None:
     for other in sentences:
         if other.passage is s.passage and other.index == s.index + step:
-            return other if len(other.text) >= MIN_SENTENCE_CHARS and not other.heading else None
+            return other if _can_lead(other) else None
     return None
 
 

@@ -201,8 +201,8 @@ class ChatApp:
     # -- questions ------------------------------------------------------------------------------
     def settings(self, mode, top_k, doc) -> tuple[str, int, str | None]:
         """Mode, top-k and document filter checked; ``QuestionError`` says what is wrong."""
-        mode = (mode or self.config.mode) if isinstance(mode, str) else None
-        if mode not in RETRIEVAL_MODES:
+        mode = mode or self.config.mode
+        if not isinstance(mode, str) or mode not in RETRIEVAL_MODES:
             raise QuestionError(f"Unknown retrieval mode; choose one of {', '.join(RETRIEVAL_MODES)}.")
         try:
             top_k = int(top_k or self.config.top_k)
