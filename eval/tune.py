@@ -20,12 +20,12 @@ import sys
 
 import numpy as np
 
-from qa.answer import CONFIDENCE_FEATURES, compose, confidence_features
+from qa.answer import CONFIDENCE_FEATURES, combine, compose, confidence_features
 from qa.config import Config
 from qa.evaluation import answer_is_correct, citation_is_precise, load_eval_set, passage_is_relevant
 from qa.pipeline import Assistant
 from qa.rerank import rescore
-from qa.scoring import analyse
+from qa.scoring import analyse, split_parts
 
 GRID = {
     "w_window": (0.4, 0.6, 0.8),
@@ -41,32 +41,41 @@ FOLDS = 5
 L2 = 0.01
 
 
-def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, object, object]]:
-    """(item, question, candidate signals) for every item: retrieval runs once."""
+def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, list]]:
+    """(item, [(question part, its candidate signals), …]) for every item: retrieval runs once."""
     retriever = assistant.retriever
     rows = []
     for item in items:
-        q = analyse(item["question"])
-        pool, embedding = retriever.candidates(q, "rerank", assistant.config.top_k, None)
-        rows.append((item, q, retriever.reranker.features(q, embedding, pool)))
+        parts = []
+        for part, context in split_parts(item["question"]):  # as Assistant.ask does
+            q = analyse(part, context)
+            pool, embedding = retriever.candidates(q, "rerank", assistant.config.top_k, None)
+            parts.append((q, retriever.reranker.features(q, embedding, pool)))
+        rows.append((item, parts))
     return rows
+
+
+def answer_part(q, cands, config: Config, stats):
+    """The passages and the answer for one question part under ``config`` (no abstention)."""
+    ranked = rescore(cands, config).passages[:config.top_k]
+    for rank, p in enumerate(ranked, 1):
+        p.rank = rank
+    kept = {p.chunk.chunk_id: p for p in ranked}
+    sentences = [dataclasses.replace(s, passage=kept[s.passage.chunk.chunk_id]) for s in cands.sentences
+                 if s.passage.chunk.chunk_id in kept]
+    return ranked, sentences, compose(q, ranked, sentences, stats, config.replace(abstain_threshold=0.0))
 
 
 def evaluate(rows, config: Config, stats) -> tuple[float, float, float, float]:
     """(MRR@10, hit@1, answer accuracy, citation precision) over the answerable rows."""
     mrr = hit1 = correct = precise = cited = 0.0
     answerable = [r for r in rows if r[0]["answers"]]
-    for item, q, cands in answerable:
-        ranked = rescore(cands, config).passages[:config.top_k]
-        for rank, p in enumerate(ranked, 1):
-            p.rank = rank
-        relevant = [i for i, p in enumerate(ranked[:10], 1) if passage_is_relevant(p.chunk.text, item["evidence"])]
-        mrr += 1 / relevant[0] if relevant else 0.0
-        hit1 += bool(relevant and relevant[0] == 1)
-        kept = {p.chunk.chunk_id: p for p in ranked}
-        sentences = [dataclasses.replace(s, passage=kept[s.passage.chunk.chunk_id]) for s in cands.sentences
-                     if s.passage.chunk.chunk_id in kept]
-        answer = compose(q, ranked, sentences, stats, config.replace(abstain_threshold=0.0))
+    for item, parts in answerable:
+        answers = [answer_part(q, cands, config, stats)[2] for q, cands in parts]
+        answer = answers[0] if len(answers) == 1 else combine(analyse(item["question"]), answers)
+        relevant = [p.rank for p in answer.passages if passage_is_relevant(p.chunk.text, item["evidence"])]
+        mrr += 1 / min(relevant) if relevant else 0.0
+        hit1 += bool(relevant and min(relevant) == 1)
         correct += answer_is_correct(answer.answer, item["answers"], item["match"])
         precise += sum(citation_is_precise(c.text, item["evidence"], item["answers"]) for c in answer.citations)
         cited += len(answer.citations)
@@ -93,15 +102,12 @@ def grid_search(rows, base: Config, stats) -> Config:
 def feature_matrix(rows, config: Config, stats) -> tuple[np.ndarray, np.ndarray]:
     """Confidence features of each question's best sentence, and 1 for answerable."""
     x, y = [], []
-    for item, q, cands in rows:
-        ranked = rescore(cands, config).passages[:config.top_k]
-        for rank, p in enumerate(ranked, 1):
-            p.rank = rank
-        kept = {p.chunk.chunk_id: p for p in ranked}
-        sentences = [dataclasses.replace(s, passage=kept[s.passage.chunk.chunk_id]) for s in cands.sentences
-                     if s.passage.chunk.chunk_id in kept]
-        usable = [s for s in sentences if not s.heading] or sentences
-        best = max(usable, key=lambda s: (s.score, -s.passage.rank))
+    for item, parts in rows:
+        q, cands = parts[0]  # the first part decides, as the most confident part does in use
+        _, sentences, answer = answer_part(q, cands, config, stats)
+        best = next((s for s in sentences if answer.citations and s.sentence.start == answer.citations[0].start
+                     and s.passage.chunk.doc_id == answer.citations[0].doc_id), None)
+        best = best or max(sentences, key=lambda s: s.score)
         features = confidence_features(q, best, sentences, stats)
         x.append([features[name] for name in CONFIDENCE_FEATURES])
         y.append(1.0 if item["answers"] else 0.0)

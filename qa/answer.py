@@ -6,6 +6,7 @@ question, so each citation is right by construction and its offsets are exact.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -29,7 +30,8 @@ SENTENCE_END = ".!?:;”\"’')»…"
 EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
 
 
-CONFIDENCE_FEATURES = ("semantic", "lexical", "typed", "kind_missing", "window", "rare_missing", "unseen", "passage")
+CONFIDENCE_FEATURES = ("semantic", "lexical", "typed", "kind_missing", "window", "rare_missing", "unseen",
+                       "focus_missing", "passage")
 
 
 def confidence_features(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
@@ -51,6 +53,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "rare_missing": max(missing, default=0.0) / stats.unseen,
         # share of the question's weight in words the corpus never uses
         "unseen": 1.0 - stats.coverage(set(question.terms), set(stats.idf)),
+        # the thing asked for ("how many troops") is not even named near the best sentence
+        "focus_missing": float(question.focus is not None and question.focus not in window_terms),
         "passage": 1.0 / best.passage.rank,
     }
 
@@ -153,3 +157,26 @@ def _within_words(chosen: list[ScoredSentence], limit: int) -> list[ScoredSenten
 
 def _words(sentences: list[ScoredSentence]) -> int:
     return sum(len(s.text.split()) for s in sentences)
+
+
+def combine(question: Question, parts: list[Answer]) -> Answer:
+    """One answer from the answers to each part of a multi-part question: the confident parts'
+    sentences in order, citations renumbered; it abstains only if every part does."""
+    answered = [a for a in parts if not a.abstained]
+    passages, seen = [], set()
+    for p in sorted((p for a in parts for p in a.passages), key=lambda p: p.rank):
+        if p.chunk.chunk_id not in seen:
+            seen.add(p.chunk.chunk_id)
+            passages.append(p)
+    confidence = max(a.confidence for a in parts)
+    if not answered:
+        return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
+    citations, texts, taken = [], [], set()
+    for part in answered:
+        for c in part.citations:
+            if (c.doc_id, c.start) in taken:
+                continue  # one sentence can answer two parts: cite it once
+            taken.add((c.doc_id, c.start))
+            citations.append(dataclasses.replace(c, marker=len(citations) + 1))
+            texts.append(f"{c.text} [{len(citations)}]")
+    return Answer(question.text, " ".join(texts), False, confidence, citations, passages, query=question.query)

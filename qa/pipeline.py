@@ -9,13 +9,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa.answer import compose
+from qa.answer import combine, compose
 from qa.config import Config
 from qa.corpus import load_document
 from qa.embedding import load_embedder
 from qa.indexer import IndexReport, index_document, sync
 from qa.schema import Answer
-from qa.scoring import analyse, terms
+from qa.scoring import analyse, split_parts, terms
 from qa.store import ChunkStore
 
 # A turn that leans on the one before: opens with a connective, or is a short question
@@ -76,10 +76,13 @@ class Assistant:
         started = time.perf_counter()
         text = check_question(question, self.config.max_question_chars)
         context = follow_up_context(text, history)
-        q = analyse(text, context)
         retriever = self.retriever
-        found = retriever.retrieve(q, mode=mode, top_k=top_k, doc=doc or None)
-        answer = compose(q, found.passages, found.sentences, retriever.stats, self.config)
+        answers = []
+        for part, part_context in split_parts(text):  # a question asking two things: answer each
+            q = analyse(part, f"{context} {part_context}".strip())
+            found = retriever.retrieve(q, mode=mode, top_k=top_k, doc=doc or None)
+            answers.append(compose(q, found.passages, found.sentences, retriever.stats, self.config))
+        answer = answers[0] if len(answers) == 1 else combine(analyse(text, context), answers)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 

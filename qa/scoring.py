@@ -34,6 +34,11 @@ one ones please say says said tell type way ways whose whether
 NUMBER_QUESTION = re.compile(
     r"\b(how (much|many|large|big|long|high|far|often)|what (percentage|percent|share|proportion|fraction|amount|"
     r"value|volume|number|sum|level|figure|size|quantity|rate)|by how much|what was the (value|amount|figure))\b", re.I)
+REASON_QUESTION = re.compile(r"^\s*(why|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
+                             r"\b(what|which) (\w+ )?(reasons?|causes?|explains?|motivat\w*|drives?)\b", re.I)
+REASON = re.compile(r"\b(because|due to|owing to|as a result|result of|since|given|thanks to|in order to|so that|"
+                    r"driven by|stems? from|allow\w*|enabl\w*|complicat\w*|aim\w* to|so as to|reason|"
+                    r"lead(s|ing)? to|led to|caus\w*|therefore|hence|thus|rooted in)\b", re.I)
 DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b", re.I)
 ENTITY_QUESTION = re.compile(
     r"\b(who|whom|whose|which|what) (\w+ ){0,2}(company|companies|firm|firms|organi[sz]ation|organi[sz]ations|agency|"
@@ -73,7 +78,9 @@ def terms(text: str) -> list[str]:
 
 
 def answer_kind(question: str) -> str | None:
-    """What kind of answer the question asks for: "number", "date", "entity" or None."""
+    """What kind of answer the question asks for: "number", "date", "entity", "reason" or None."""
+    if REASON_QUESTION.search(question):
+        return "reason"
     if NUMBER_QUESTION.search(question):
         return "number"
     if DATE_QUESTION.search(question):
@@ -89,6 +96,8 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         return float(bool(NUMBER.search(text)))
     if kind == "date":
         return float(bool(DATE.search(text)))
+    if kind == "reason":
+        return float(bool(REASON.search(text)))
     if kind == "entity":
         asked = set(terms(question))
         return float(any(not set(terms(m.group())) <= asked for m in NAME.finditer(text)))
@@ -116,6 +125,23 @@ class TermStats:
         return sum(self.weight(t) for t in question_terms & text_terms) / total if total else 0.0
 
 
+HOW_MANY = re.compile(r"\bhow many ((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|have|has|had|did|do|does|were|was|are|is|"
+                      r"in|per|for|to|from|by|with|that|which|who)\b|[?,.]|$)", re.I)
+
+
+def answer_focus(question: str) -> str | None:
+    """The stemmed head noun of what is asked for: "troop" in "how many North Korean troops
+    …", "bank" in "which Chinese bank …"; None when the question names none."""
+    m = HOW_MANY.search(question)
+    if m:
+        words = terms(m.group(1))
+        return words[-1] if words else None
+    m = ENTITY_QUESTION.search(question)
+    if m and m.group(3):
+        return _stem(m.group(3).lower())
+    return None
+
+
 @dataclass(frozen=True)
 class Question:
     """A question as the scorers see it."""
@@ -124,12 +150,28 @@ class Question:
     query: str  # what is retrieved: the question, after the previous turn for a follow-up
     terms: frozenset[str]
     kind: str | None
+    focus: str | None = None  # stemmed head noun of what is asked for
+
+
+# Where a question asking for two things splits: ", and what …", "; which …".
+PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+(?=(?:what|which|how|who|when|where|why|whose|at what|in what|"
+                           r"by how|for what)\b)|;\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
+MIN_PART_TERMS = 3  # a shorter part ("and at what value?") is read with the part before it
+
+
+def split_parts(question: str) -> list[tuple[str, str]]:
+    """(part, context) for each part of a question that asks for several things; one part
+    (with no context) for any other question."""
+    parts = [p.strip(" ,;") for p in PART_BOUNDARY.split(question) if p and p.strip(" ,;")]
+    if len(parts) < 2:
+        return [(question, "")]
+    return [(p, "" if i == 0 or len(terms(p)) >= MIN_PART_TERMS else parts[0]) for i, p in enumerate(parts)]
 
 
 def analyse(question: str, context: str = "") -> Question:
-    """The question's terms (plus those of ``context``, a previous turn) and its answer kind."""
+    """The question's terms (plus those of ``context``, a previous turn), its answer kind and focus."""
     query = f"{context} {question}".strip()
-    return Question(question, query, frozenset(terms(query)), answer_kind(question))
+    return Question(question, query, frozenset(terms(query)), answer_kind(question), answer_focus(question))
 
 
 @dataclass
