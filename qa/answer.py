@@ -12,21 +12,17 @@ import re
 
 from qa.config import Config
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import Question, ScoredSentence, TermStats, terms
+from qa.scoring import ANAPHORA, Question, ScoredSentence, TermStats, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_ANSWER_WORDS = 60
 MIN_SENTENCE_CHARS = 15  # shorter lines (list labels, stray fragments) never lead an answer
-# Footnote markers and opening quotes that may stand before a sentence's first word.
-LEAD_IN = r"^(?:\[\d+\]\s*|[«“\"‘']\s*)*"
-# A sentence opening with one of these leans on the sentence before it.
-ANAPHORA = re.compile(LEAD_IN + r"(this|these|that|those|it|its|they|their|such|he|she|his|her|however|moreover|"
-                      r"additionally|furthermore|therefore|thus|as a result|in addition|also)\b", re.I)
 # Questions that ask for several things, or for two to be set side by side.
 MULTI_PART = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\w*|as well as|list|name)\b|"
                         r"\band (what|which|how|who|when|where|why)\b|"
                         r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
 SENTENCE_END = ".!?:;”\"’')»…"
+TRAILING_NOTE = re.compile(r"(\s*\[\d+\])+\s*$|\s+$")  # footnote markers after the full stop
 EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
 
 
@@ -100,8 +96,8 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
 def _can_lead(s: ScoredSentence) -> bool:
     """Long enough, and a sentence rather than a heading or a title line (those end without
     punctuation; a "Label: value" line counts as a sentence)."""
-    text = s.text.rstrip()
-    return len(text) >= MIN_SENTENCE_CHARS and not s.heading and (text[-1] in SENTENCE_END or ":" in text)
+    text = TRAILING_NOTE.sub("", s.text)
+    return len(text) >= MIN_SENTENCE_CHARS and not s.heading and (text[-1:] in SENTENCE_END or ":" in text)
 
 
 def _distinct(sentences: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -43,7 +43,8 @@ DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year
 ENTITY_QUESTION = re.compile(
     r"\b(who|whom|whose|which|what) (\w+ ){0,2}(company|companies|firm|firms|organi[sz]ation|organi[sz]ations|agency|"
     r"country|countries|bank|banks|ministry|institution|institutions|person|leader|official|corporation|body|"
-    r"government|governments|author|newspaper|region|province|entity|entities|subsidiary|"
+    r"government|governments|author|newspaper|region|province|entity|entities|subsidiary|manufacturers?|"
+    r"suppliers?|producers?|partners?|"
     r"report|think tank|city|cities|group|state|states|port|university|media|outlet)\b|^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
 NUMBER = re.compile(r"(\$|€|£)?\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand)?|"
                     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", re.I)
@@ -51,6 +52,12 @@ DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May
                   r"November|December)\b", re.I)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 TOKEN = re.compile(r"[\w$%’'-]+")
+# Footnote markers and opening quotes that may stand before a sentence's first word.
+LEAD_IN = r"^(?:\[\d+\]\s*|[«“\"‘']\s*)*"
+# A sentence opening with one of these leans on the sentence before it.
+ANAPHORA = re.compile(LEAD_IN + r"(this|these|that|those|it|its|they|their|such|he|she|his|her|however|moreover|"
+                      r"additionally|furthermore|therefore|thus|as a result|in addition|also|the former|the latter|"
+                      r"the same)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -210,11 +217,15 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
     scored = []
     for passage in passages:
         chunk = passage.chunk
+        previous = ""
         for i, sent in enumerate(chunk.sentences):
             text = sentence_text(chunk, sent)
             vector = embeddings.get(key(chunk, sent))
             semantic = float(np.dot(q, np.asarray(vector, dtype=np.float32))) if vector is not None else 0.0
-            lexical = stats.coverage(set(question.terms), set(terms(text)))
+            # "The former banned coal…": the sentence it refers back to names its subject
+            words = terms(text + " " + previous) if ANAPHORA.match(text) else terms(text)
+            lexical = stats.coverage(set(question.terms), set(words))
+            previous = text
             typed = holds_kind(question.kind, text, question.text)
             score = weights.semantic * semantic + weights.lexical * lexical + weights.typed * typed  # see rerank.rescore
             scored.append(ScoredSentence(passage, i, sent, text, semantic, lexical, typed, score,
