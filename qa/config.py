@@ -49,21 +49,21 @@ class Config:
     top_k: int = 5
     candidates: int = 30  # fused candidates handed to the reranker
     # Reranker weights (fitted by eval/tune.py on eval/qa.jsonl; see eval/README.md).
-    w_window: float = 0.4  # best sentence window
+    w_window: float = 0.8  # best sentence window
     w_chunk: float = 0.15  # whole-chunk vector
     w_bm25: float = 0.15  # BM25, relative to the best candidate
     w_fused: float = 0.0  # reciprocal of the fused rank
-    w_neighbour: float = 0.3  # a sentence's better neighbour, in its window
+    w_neighbour: float = 0.0  # a sentence's better neighbour, in its window
     # Sentence-score weights (sum to 1): bi-encoder similarity, rare-term overlap, answer kind.
-    w_semantic: float = 0.6
-    w_lexical: float = 0.3
+    w_semantic: float = 0.45
+    w_lexical: float = 0.45
     w_typed: float = 0.1
 
     # Answering.
     max_answer_sentences: int = 3
-    abstain_threshold: float = 0.28
+    abstain_threshold: float = 0.313
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them).
-    confidence: tuple[float, ...] = (-1.587, 0.560, 0.544, 0.585, -1.219, 1.297, -0.352, -0.581, -1.551, 1.277)
+    confidence: tuple[float, ...] = (-1.324, 0.701, 0.721, 0.556, -1.310, 1.485, -0.348, -0.747, -1.477, 0.587)
     second_ratio: float = 1.01  # a runner-up this close to the best sentence joins the answer (> 1: never)
     max_question_chars: int = 1000
 
