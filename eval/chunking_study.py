@@ -1,0 +1,45 @@
+"""Chunking study: index the corpus with several chunk sizes and overlaps, run the eval set in
+hybrid and rerank modes, print one table (recorded in eval/README.md).
+
+    .venv/bin/python eval/chunking_study.py [--set eval/qa.jsonl] [--work /tmp/chunking]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from qa.config import Config
+from qa.evaluation import load_eval_set, run_eval
+from qa.pipeline import Assistant
+
+VARIANTS = [(400, 0), (400, 1), (800, 0), (800, 1), (800, 2), (1200, 1)]  # (chunk_chars, overlap sentences)
+MODES = ["hybrid", "rerank"]
+COLUMNS = [("hit@1", "hit@1"), ("hit@5", "hit@5"), ("MRR@10", "mrr@10"), ("accuracy", "accuracy"),
+           ("citation precision", "citation_precision"), ("median words", "median_answer_words")]
+
+
+def main(argv=None) -> int:
+    """Run every variant and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", default="eval/qa.jsonl")
+    parser.add_argument("--work", default="/tmp/chunking")
+    args = parser.parse_args(argv)
+    items = load_eval_set(args.set)
+    print("| chunk chars | overlap | mode | " + " | ".join(c for c, _ in COLUMNS) + " |")
+    print("|---|---|---|" + "---|" * len(COLUMNS))
+    for chars, overlap in VARIANTS:
+        work = Path(args.work) / f"{chars}-{overlap}"
+        assistant = Assistant(Config.load(index_dir=work / "index", chunk_chars=chars, chunk_overlap=overlap))
+        assistant.index(progress=False)
+        summary = run_eval(assistant, items, MODES, work / "report", progress=False)
+        for mode in MODES:
+            metrics = summary["metrics"][mode]
+            cells = [f"{metrics[key]:.3f}" if isinstance(metrics[key], float) else str(metrics[key]) for _, key in COLUMNS]
+            print(f"| {chars} | {overlap} | {mode} | " + " | ".join(cells) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
