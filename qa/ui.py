@@ -35,6 +35,9 @@ MAX_TOP_K = 20  # the top-k slider's upper end, and the /ask endpoint's
 MAX_SHOWN_QUESTION = 2000  # characters of a (too long) question echoed in the chat
 MAX_COMMENT_CHARS = 2000
 HOVER_CHARS = 240  # characters of the cited sentence in a marker's hover text
+# Answers, uploads and /ask share one concurrency group of config.concurrency (one per core);
+# an eval run is one more, at most one at a time.
+CPU_BOUND = "cpu-bound"
 MAX_QUEUE = 64  # events waiting beyond this are refused ("queue full") instead of piling up
 UPLOAD_HARD_LIMIT_FACTOR = 2  # Gradio itself refuses uploads above this multiple of max_upload_mb
 EVAL_SET = Path("eval") / "qa.jsonl"
@@ -47,6 +50,8 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
 ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 LINE_BREAKS = re.compile(r"\s+")
+GAP = "\x00"  # text between indexed chunks (whitespace), shown as one paragraph break
+GAPS = re.compile(r"\s*\x00[\x00\s]*")
 # Markdown-active characters as entities: a link title stays one inert attribute value.
 ATTRIBUTE_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "\\[]()*_`$<>"})
 CSS = """
@@ -128,19 +133,22 @@ def document_html(doc_id: str, chunks: list, spans: list[dict]) -> str:
     if not chunks:
         return f"<p>No indexed document named {html.escape(doc_id)}.</p>"
     length = max(c.end for c in chunks)
-    chars = ["\n"] * length
+    chars = [GAP] * length
     for c in chunks:
         chars[c.start:c.end] = c.text
     text = "".join(chars)
+
+    def shown(a: int, b: int) -> str:
+        return GAPS.sub("\n\n", html.escape(text[a:b]))
+
     parts, pos = [], 0
     for i, (start, end, labels) in enumerate(_merge_spans(spans)):
         if start < pos or end > length:
             continue  # a span from an older version of the document
-        parts.append(html.escape(text[pos:start]))
-        parts.append(f'<mark id="qa-cite-{i + 1}" title="{escape_attribute(", ".join(labels))}">'
-                     f"{html.escape(text[start:end])}</mark>")
+        parts.append(shown(pos, start))
+        parts.append(f'<mark id="qa-cite-{i + 1}" title="{escape_attribute(", ".join(labels))}">{shown(start, end)}</mark>')
         pos = end
-    parts.append(html.escape(text[pos:]))
+    parts.append(shown(pos, length))
     title = html.escape(chunks[0].title)
     note = f"{len(_merge_spans(spans))} cited span(s) highlighted" if spans else "nothing cited from it in this chat yet"
     return (f'<div class="qa-doc"><h3>{title}</h3><p><small>{html.escape(doc_id)} · {len(chunks)} passages · '
@@ -160,10 +168,24 @@ def _merge_spans(spans: list[dict]) -> list[tuple[int, int, list[str]]]:
 
 
 def example_questions(assistant: Assistant, n: int = EXAMPLE_COUNT) -> list[str]:
-    """Questions drawn from the corpus: one per document, from its title."""
-    docs = sorted(assistant.store.documents().values(), key=lambda d: d.doc_id)[:n]
-    return [f"What does “{d.title}” say about sanctions?" if len(d.title) < 80 else
-            f"What is the main point of {d.doc_id}?" for d in docs]
+    """Questions drawn from the corpus: the eval set's questions about indexed documents (one
+    per document), else one per document from its title."""
+    docs = sorted(assistant.store.documents().values(), key=lambda d: d.doc_id)
+    indexed = {d.doc_id for d in docs}
+    examples: dict[str, str] = {}
+    path = default_eval_set()
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            doc = item.get("doc") if isinstance(item, dict) else None
+            if isinstance(doc, str) and doc in indexed and item.get("answers") and doc not in examples:
+                examples[doc] = str(item.get("question", ""))
+    for d in docs:
+        examples.setdefault(d.doc_id, f"What does “{d.title[:70]}” report?")
+    return list(examples.values())[:n]
 
 
 def safe_upload_name(name: str) -> str:
@@ -353,7 +375,7 @@ class ChatApp:
             log.exception("eval failed")
             return FAILED.format(kind=type(exc).__name__), None, None
         return (f"Evaluated {len(items)} questions in {', '.join(modes)} ({time.perf_counter() - started:.0f} s); "
-                f"report: `{out}`"), table, plot
+                f"report in the index folder: `{out.relative_to(self.config.index_dir)}`"), table, plot
 
 
 def remember(cited: dict, answer: Answer) -> dict:
@@ -453,8 +475,10 @@ def build(assistant: Assistant):
             outputs = [chatbot, sources, confidence, last_answer, cited]
             inputs = [question, chatbot, mode, top_k, doc, cited]
             for event in (ask.click, question.submit):
-                event(app.respond, inputs, outputs, api_visibility="private").then(lambda: "", None, question)
+                event(app.respond, inputs, outputs, api_visibility="private", concurrency_id=CPU_BOUND).then(
+                    lambda: "", None, question, api_visibility="private")
             clear.click(lambda: ([], sources_html(None), "", None, {}), None, outputs, api_visibility="private")
+            chatbot.clear(lambda: (sources_html(None), "", None, {}), None, outputs[1:], api_visibility="private")
             send.click(app.feedback, [last_answer, rating, comment], feedback_status, api_visibility="private")
         with gr.Tab("Documents") as documents_tab:
             docs = gr.Dataframe(app.documents_table(), headers=["file", "title", "source", "passages", "indexed"],
@@ -473,7 +497,7 @@ def build(assistant: Assistant):
             docs.select(_selected_document, None, reader, api_visibility="private")
             refresh = lambda: (app.documents_table(), gr.Dropdown(choices=app.document_choices()),  # noqa: E731
                                gr.Dropdown(choices=app.document_choices()))
-            upload.upload(app.upload, upload, upload_status, api_visibility="private").then(
+            upload.upload(app.upload, upload, upload_status, api_visibility="private", concurrency_id=CPU_BOUND).then(
                 refresh, None, [docs, doc, reader], api_visibility="private")
         with gr.Tab("Eval"):
             gr.Markdown(f"Run the eval set (`{EVAL_SET}`, or upload another {EVAL_SUFFIX}) and compare retrieval "
@@ -482,18 +506,19 @@ def build(assistant: Assistant):
                 eval_file = gr.File(label=f"Eval set ({EVAL_SUFFIX}, optional)", file_types=[EVAL_SUFFIX])
                 with gr.Column():
                     eval_modes = gr.CheckboxGroup(list(RETRIEVAL_MODES), value=[config.mode], label="Modes")
-                    eval_limit = gr.Number(0, precision=0, minimum=0, label="Only the first N questions (0: all)")
+                    eval_limit = gr.Number(0, precision=0, minimum=0, label="Only the first N questions (0: all)",
+                                           elem_id="qa-eval-limit")
                     run = gr.Button("Run eval", variant="primary", elem_id="qa-eval-run")
             eval_status = gr.Markdown(elem_id="qa-eval-status")
-            eval_table = gr.Dataframe(label="Metrics per mode", interactive=False)
-            eval_plot = gr.Image(label="Modes", type="pil", interactive=False)
+            eval_table = gr.Dataframe(label="Metrics per mode", interactive=False, elem_id="qa-eval-table")
+            eval_plot = gr.Image(label="Modes", type="pil", interactive=False, elem_id="qa-eval-plot")
 
             def run_eval(upload, modes, limit, progress=gr.Progress(track_tqdm=True)):
                 return app.run_eval(upload, modes, limit)
 
             run.click(run_eval, [eval_file, eval_modes, eval_limit], [eval_status, eval_table, eval_plot],
                       api_visibility="private", concurrency_limit=1)
-        gr.api(app.ask_json, api_name="ask")
+        gr.api(app.ask_json, api_name="ask", concurrency_id=CPU_BOUND)
     return demo
 
 

@@ -152,6 +152,9 @@ def test_cited_answer_and_citation_click(page):
     assert mark.is_visible() and "capacity lease" in mark.inner_text()
     assert "passage" in source.inner_text() and "characters" in source.inner_text()
     shot(page, "02-citation-clicked")
+    page.click("#qa-clear")
+    page.wait_for_selector("#qa-sources:has-text('appear here')", timeout=20_000)
+    assert page.locator("#qa-chat [data-testid=bot]").count() == 0
 
 
 def test_cited_passages_highlighted_in_the_document_view(page):
@@ -163,6 +166,9 @@ def test_cited_passages_highlighted_in_the_document_view(page):
     page.wait_for_selector("#qa-document mark", timeout=20_000)
     assert "capacity lease" in page.locator("#qa-document mark").first.inner_text()
     shot(page, "03-document-view")
+    page.get_by_role("gridcell", name="hostile-notice.md").first.click()  # a row of the table
+    page.wait_for_selector("#qa-document h3:has-text('Zorbulax')", timeout=20_000)
+    assert "nothing cited" in page.locator("#qa-document").inner_text()
 
 
 def test_unanswerable_question_is_refused(page):
@@ -227,3 +233,13 @@ def test_hostile_document_stays_text(page):
         assert injected == 0, area
     assert page.dialogs == []
     shot(page, "09-hostile")
+
+
+def test_eval_tab_shows_table_and_plot(page):
+    open_tab(page, "Eval")
+    page.fill("#qa-eval-limit input", "2")
+    page.click("#qa-eval-run")
+    page.wait_for_selector("#qa-eval-status:has-text('Evaluated 2 questions')", timeout=ANSWER_S * 2000)
+    assert "hit@1" in page.locator("#qa-eval-table").inner_text()
+    page.wait_for_selector("#qa-eval-plot img", timeout=20_000)
+    shot(page, "10-eval")

@@ -12,7 +12,7 @@ import pytest
 
 from qa.config import Config
 from qa.schema import Answer, Citation
-from qa.ui import (ALL_DOCUMENTS, ChatApp, answer_markdown, build, check_exposure, document_html,
+from qa.ui import (ALL_DOCUMENTS, CPU_BOUND, ChatApp, answer_markdown, build, check_exposure, document_html,
                    escape_markdown, launch, safe_upload_name, sources_html)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,5 +158,53 @@ def test_launched_app_answers_over_the_api(assistant):
         assert [c["doc"] for c in got["citations"]] == [c["doc"] for c in expected["citations"]]
         refused = client.predict("", "", 0, "", api_name="/ask")
         assert set(refused) == {"question", "error"}
+        groups = demo._queue.event_queue_per_concurrency_id
+        assert groups[CPU_BOUND].concurrency_limit == config.concurrency  # answers: one per core
+        cpu_bound = [fn.name for fn in demo.fns.values() if fn.concurrency_id == CPU_BOUND]
+        assert {"ask_json", "respond", "upload"} <= set(cpu_bound)
+    finally:
+        demo.close()
+
+
+@pytest.mark.slow
+def test_eval_tab_runs_the_eval_set(assistant, tmp_path):
+    app = ChatApp(assistant)
+    status, table, plot = app.run_eval(None, ["bm25", "nonsense"], 3)
+    assert status.startswith("Evaluated 3 questions in bm25"), status
+    assert list(table.columns) == ["metric", "bm25"] and len(table) > 5
+    assert plot is not None and plot.size[0] > 100
+
+
+@pytest.mark.parametrize("content, message", [
+    ("not json\n", "problem"),
+    ('{"id": "x"}\n', "problem"),
+    ("", "problem"),
+])
+@pytest.mark.slow
+def test_eval_tab_reports_a_bad_eval_set(assistant, tmp_path, content, message):
+    path = tmp_path / "set.jsonl"
+    path.write_text(content, encoding="utf-8")
+    status, table, plot = ChatApp(assistant).run_eval(str(path), ["bm25"], 0)
+    assert message in status and table is None and plot is None
+    wrong = tmp_path / "set.csv"
+    wrong.write_text("a,b\n")
+    assert "must be a .jsonl" in ChatApp(assistant).run_eval(str(wrong), ["bm25"], 0)[0]
+
+
+@pytest.mark.slow
+def test_launched_app_with_auth_refuses_anonymous_clients(assistant):
+    import httpx
+    from gradio_client import Client
+
+    config = assistant.config.replace(port=free_port(), auth="tester:s3cret")
+    demo = build(assistant)
+    launch(demo, config, prevent_thread_lock=True)
+    try:
+        url = f"http://127.0.0.1:{config.port}/"
+        assert httpx.get(url + "config").status_code in (401, 403)
+        with pytest.raises(Exception):
+            Client(url, verbose=False)
+        client = Client(url, auth=("tester", "s3cret"), verbose=False)
+        assert "answer" in client.predict("What did Russia supply to North Korea?", "", 0, "", api_name="/ask")
     finally:
         demo.close()
