@@ -1,6 +1,6 @@
 """The chat UI in a real headless Chromium, against ``qa serve`` started as a subprocess over a temp
-index of the corpus plus a hostile document. Screenshots go to tests/output/ (and one to
-docs/screenshot.png). Needs the system Chromium: ``apt-get install -y chromium``."""
+index of the corpus plus a hostile document. Screenshots go to tests/output/ (a test run never
+writes to the committed docs/). Needs the system Chromium: ``apt-get install -y chromium``."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow,
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "tests" / "output"
-SCREENSHOT = ROOT / "docs" / "screenshot.png"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 SERVER_START_S = 300  # model load + indexing on a busy 2-core machine
@@ -142,8 +141,6 @@ def test_cited_answer_and_citation_click(page):
     assert "capacity lease" in (marker.get_attribute("title") or "")  # hover: the cited sentence
     assert page.locator("#qa-sources .qa-source").count() >= 1
     shot(page, "01-answer")
-    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT))
     marker.click()
     page.wait_for_function("() => location.hash === '#qa-src-1'")
     source = page.locator("#qa-src-1")
