@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import free_port, stop
+
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
               pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium at /usr/bin/chromium "
@@ -38,12 +40,6 @@ GOOD_QUESTION = ("Whose intelligence officials reported that Chinese chemical an
 UNANSWERABLE = "What is the recipe for a traditional Neapolitan pizza dough?"
 NEW_DOC = "The Vennor orchard grows exactly ninety-three blue pear trees, watered by a copper windmill.\n"
 NEW_QUESTION = "How many blue pear trees grow in the Vennor orchard?"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, timeout: float, log: Path) -> None:
@@ -79,12 +75,7 @@ def server(tmp_path_factory):
         wait_for_port(port, proc, SERVER_START_S, log)
         yield {"url": f"http://127.0.0.1:{port}/", "dir": base, "corpus": corpus}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@ asked through ``gradio_client`` — real components, no mocks."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from qa.config import Config
 from qa.schema import Answer, Citation
 from qa.ui import (ALL_DOCUMENTS, CPU_BOUND, ChatApp, answer_markdown, build, check_exposure, document_html,
                    escape_markdown, launch, safe_upload_name, sources_html)
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = [
@@ -25,12 +25,6 @@ HOSTILE = [
     "<a href='javascript:alert(1)'>x</a>",
     "**bold** _em_ `code` # heading $x$ | table |",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def hostile_answer(text: str) -> Answer:
