@@ -54,11 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="run an eval set, or check one with --check")
     _common(p)
-    _retrieval(p)
+    p.add_argument("--top-k", dest="top_k", type=int, help="passages to retrieve")
     p.add_argument("--set", dest="eval_set", default="eval/qa.jsonl", help="eval set (JSONL)")
     p.add_argument("--out", default="eval/reports/latest", help="report folder")
-    p.add_argument("--modes", "--mode-list", dest="modes", nargs="+", choices=RETRIEVAL_MODES,
-                   help="compare these retrieval modes side by side")
+    p.add_argument("--mode", "--modes", dest="modes", nargs="+", choices=RETRIEVAL_MODES,
+                   help="retrieval modes to compare side by side (default: the configured mode)")
     p.add_argument("--check", metavar="FILE", help="only validate an eval set against the corpus")
     p.add_argument("--limit", type=int, help="only the first N questions")
     return parser

@@ -192,7 +192,7 @@ def test_qa_eval_end_to_end(indexed, tmp_path, capsys):
     config = indexed.config
     out = tmp_path / "report"
     code = main(["eval", "--set", str(subset(tmp_path / "subset.jsonl")), "--out", str(out),
-                 "--modes", "bm25", "rerank", "--index-dir", str(config.index_dir), "--corpus", str(config.corpus_dir)])
+                 "--mode", "bm25", "rerank", "--index-dir", str(config.index_dir), "--corpus", str(config.corpus_dir)])
     assert code == 0
     assert "| metric | bm25 | rerank |" in capsys.readouterr().out
 
