@@ -188,6 +188,18 @@ def pct(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def code_version() -> str:
+    """The commit the run measured, "+dirty" if qa/ had uncommitted changes."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "qa"], cwd=ROOT, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+        return head + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
 def worker(args) -> dict:
     import qa.indexer
     from qa.chunking import chunk_document
@@ -199,7 +211,7 @@ def worker(args) -> dict:
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     server = None
-    result: dict = {"docs_synthetic": args.size, "mode": args.mode}
+    result: dict = {"docs_synthetic": args.size, "mode": args.mode, "code": code_version()}
     try:
         url = ""
         if args.mode == "server":
@@ -340,13 +352,15 @@ def fill_shared(results: list[dict]) -> None:
 def table(results: list[dict]) -> str:
     head = ("| synthetic docs | chunks | sentences | mode | index s | chunks/s | encoder-only chunks/s | ratio "
             "| encoder, chunk texts only/s "
-            "| peak RSS MB (client + server) | no-op re-index s | retriever build s | p50 ms | p95 ms | hit@5 | answer acc |")
+            "| peak RSS MB (client + server) | no-op re-index s | retriever build s | p50 ms | p95 ms | hit@5 | answer acc "
+            "| code |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results:
         if "error" in r:
-            lines.append(f"| {r['docs_synthetic']} | | | {r['mode']} | {r['error']} |" + " |" * 11)
+            lines.append(f"| {r['docs_synthetic']} | | | {r['mode']} | {r['error']} |" + " |" * 12)
             continue
         enc = f"{r['encoder_chunks_per_s']:.2f}" if "encoder_chunks_per_s" in r else "–"
+        ratio = f"{r['index_to_encoder_ratio']:.2f}" if "index_to_encoder_ratio" in r else "–"
         enc_chunks = f"{r['encoder_chunk_texts_only_per_s']:.1f}" if "encoder_chunk_texts_only_per_s" in r else "–"
         quality = (f"{r['hit_at_5']:.3f} ({r['hit_questions']}) | {r['answer_accuracy']:.3f} ({r['answer_questions']})"
                    if "hit_at_5" in r else "– | –")
@@ -354,9 +368,9 @@ def table(results: list[dict]) -> str:
         if r["mode"] == "server":
             rss += f" ({r['peak_rss_client_mb']:.0f} + {r['peak_rss_server_mb']:.0f})"
         lines.append(f"| {r['docs_synthetic']} | {r['chunks']} | {r['sentences']} | {r['mode']} | {r['index_s']:.1f} "
-                     f"| {r['chunks_per_s']:.2f} | {enc} | {r.get('index_to_encoder_ratio', float('nan')):.2f} | {enc_chunks} | {rss} "
+                     f"| {r['chunks_per_s']:.2f} | {enc} | {ratio} | {enc_chunks} | {rss} "
                      f"| {r['noop_reindex_s']:.2f} | {r['retriever_build_s']:.2f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} "
-                     f"| {quality} |")
+                     f"| {quality} | {r.get('code', '–')} |")
     return "\n".join(lines)
 
 
@@ -375,7 +389,7 @@ def profile_table(results: list[dict]) -> str:
 def extrapolate(results: list[dict]) -> dict:
     """Hours to index TARGET_CHUNKS at the throughput measured on the largest corpus, per mode."""
     out = {}
-    for mode in {r["mode"] for r in results if "chunks_per_s" in r}:
+    for mode in sorted({r["mode"] for r in results if "chunks_per_s" in r}):
         largest = max((r for r in results if r["mode"] == mode and "chunks_per_s" in r), key=lambda r: r["chunks"])
         out[mode] = {"from_chunks": largest["chunks"], "chunks_per_s": largest["chunks_per_s"],
                      "hours_for_100k_chunks": TARGET_CHUNKS / largest["chunks_per_s"] / 3600}
@@ -388,9 +402,10 @@ def plot(results: list[dict], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    latest = {(r["mode"], r["chunks"]): r for r in results if "p50_ms" in r}  # a re-run replaces a point
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
     for mode, colour in zip(MODES, ("tab:blue", "tab:orange")):
-        rows = sorted((r for r in results if r["mode"] == mode and "p50_ms" in r), key=lambda r: r["chunks"])
+        rows = sorted((r for (m, _), r in latest.items() if m == mode), key=lambda r: r["chunks"])
         if not rows:
             continue
         x = [r["chunks"] for r in rows]
