@@ -19,7 +19,7 @@ MAX_ANSWER_WORDS = 60
 MIN_SENTENCE_CHARS = 15  # shorter lines (list labels, stray fragments) never lead an answer
 # Questions that ask for several things, or for two to be set side by side.
 MULTI_PART = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\w*|as well as|list|name)\b|"
-                        r"\band (what|which|how|who|when|where|why)\b|"
+                        r"\S\s+and (what|which|how|who|when|where|why)\b|"  # not a follow-up's opening "And how …"
                         r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
 SENTENCE_END = ".!?:;”\"’')»…"
 TRAILING_NOTE = re.compile(r"(\s*\[\d+\])+\s*$|\s+$")  # footnote markers after the full stop

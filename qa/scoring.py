@@ -158,6 +158,7 @@ class Question:
     terms: frozenset[str]
     kind: str | None
     focus: str | None = None  # stemmed head noun of what is asked for
+    own_terms: frozenset[str] = frozenset()  # the turn's own terms, without the previous turn's
 
 
 # Where a question asking for two things splits: ", and what …", "; which …".
@@ -178,7 +179,8 @@ def split_parts(question: str) -> list[tuple[str, str]]:
 def analyse(question: str, context: str = "") -> Question:
     """The question's terms (plus those of ``context``, a previous turn), its answer kind and focus."""
     query = f"{context} {question}".strip()
-    return Question(question, query, frozenset(terms(query)), answer_kind(question), answer_focus(question))
+    return Question(question, query, frozenset(terms(query)), answer_kind(question), answer_focus(question),
+                    frozenset(terms(question)))
 
 
 @dataclass
@@ -225,6 +227,8 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             # "The former banned coal…": the sentence it refers back to names its subject
             words = terms(text + " " + previous) if ANAPHORA.match(text) else terms(text)
             lexical = stats.coverage(set(question.terms), set(words))
+            if question.own_terms != question.terms:  # a follow-up: what it adds matters most
+                lexical = (lexical + stats.coverage(set(question.own_terms), set(words))) / 2
             previous = text
             typed = holds_kind(question.kind, text, question.text)
             score = weights.semantic * semantic + weights.lexical * lexical + weights.typed * typed  # see rerank.rescore
