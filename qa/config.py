@@ -54,10 +54,12 @@ class Config:
     w_bm25: float = 0.15  # BM25, relative to the best candidate
     w_fused: float = 0.0  # reciprocal of the fused rank
     w_neighbour: float = 0.0  # a sentence's better neighbour, in its window
-    # Sentence-score weights (sum to 1): bi-encoder similarity, rare-term overlap, answer kind.
+    # Sentence-score weights: bi-encoder similarity, rare-term overlap, answer kind.
     w_semantic: float = 0.45
     w_lexical: float = 0.45
     w_typed: float = 0.1
+    w_novelty: float = 0.0  # what a sentence adds beyond the question's words (tried by eval/tune.py; 0.05
+    # gained one answer and lost one abstention on eval/qa.jsonl, so it is off)
 
     # Answering.
     max_answer_sentences: int = 3

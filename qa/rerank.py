@@ -31,7 +31,7 @@ class Reranked:
 
 def sentence_weights(config: Config) -> SentenceWeights:
     """The sentence-score weights of the configuration."""
-    return SentenceWeights(config.w_semantic, config.w_lexical, config.w_typed)
+    return SentenceWeights(config.w_semantic, config.w_lexical, config.w_typed, config.w_novelty)
 
 
 class EvidenceReranker:
@@ -86,8 +86,7 @@ def rescore(candidates: Candidates, config: Config) -> Reranked:
     weights = sentence_weights(config)
     by_passage: dict[str, list[float]] = {}
     for s in candidates.sentences:
-        s.score = weights.semantic * s.semantic + weights.lexical * s.lexical + weights.typed * s.typed
-        by_passage.setdefault(s.passage.chunk.chunk_id, []).append(s.score)
+        by_passage.setdefault(s.passage.chunk.chunk_id, []).append(s.weigh(weights))
     reranked = []
     for fused_rank, p in enumerate(candidates.passages):
         window = _best_window(by_passage.get(p.chunk.chunk_id, []), config.w_neighbour)

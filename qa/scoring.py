@@ -183,6 +183,16 @@ def analyse(question: str, context: str = "") -> Question:
                     frozenset(terms(question)))
 
 
+@dataclass(frozen=True)
+class SentenceWeights:
+    """How the signals add up to a sentence score."""
+
+    semantic: float = 0.5
+    lexical: float = 0.35
+    typed: float = 0.15
+    novelty: float = 0.0
+
+
 @dataclass
 class ScoredSentence:
     """One candidate answer sentence with its evidence signals."""
@@ -194,17 +204,15 @@ class ScoredSentence:
     semantic: float
     lexical: float
     typed: float
+    novelty: float = 0.0  # share of its words the question does not use: it says something new
     score: float = 0.0
     heading: bool = False  # a markdown heading line: context, never an answer
 
-
-@dataclass(frozen=True)
-class SentenceWeights:
-    """How the three signals add up to a sentence score (they sum to 1)."""
-
-    semantic: float = 0.5
-    lexical: float = 0.35
-    typed: float = 0.15
+    def weigh(self, weights: SentenceWeights) -> float:
+        """Set and return the sentence's score under ``weights``."""
+        self.score = (weights.semantic * self.semantic + weights.lexical * self.lexical + weights.typed * self.typed
+                      + weights.novelty * self.novelty)
+        return self.score
 
 
 def sentence_text(chunk: Chunk, sentence: Sentence) -> str:
@@ -231,7 +239,10 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
                 lexical = (lexical + stats.coverage(set(question.own_terms), set(words))) / 2
             previous = text
             typed = holds_kind(question.kind, text, question.text)
-            score = weights.semantic * semantic + weights.lexical * lexical + weights.typed * typed  # see rerank.rescore
-            scored.append(ScoredSentence(passage, i, sent, text, semantic, lexical, typed, score,
-                                         is_heading(chunk.text, Sentence(sent.start - chunk.start, sent.end - chunk.start))))
+            own = set(terms(text))
+            novelty = len(own - question.terms) / len(own) if own else 0.0
+            s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty,
+                               heading=is_heading(chunk.text, Sentence(sent.start - chunk.start, sent.end - chunk.start)))
+            s.weigh(weights)
+            scored.append(s)
     return scored
