@@ -11,13 +11,14 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import free_port, stop
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +33,6 @@ QUESTION = "How much in dual-use goods does China export to Russia each month?"
 ANSWER_DOC = "putins-deadly-gamble-china-north-korea-weapons.md"
 MODIFIED_DOC = "china-production-leased-to-russia-north-korea.md"
 ADDED_SENTENCE = "The server test appended this sentence about 4,321 leased kilns in Harbin."
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_heartbeat(host: str, port: int, proc: subprocess.Popen, timeout: float = STARTUP_TIMEOUT) -> None:
@@ -57,16 +52,6 @@ def wait_for_heartbeat(host: str, port: int, proc: subprocess.Popen, timeout: fl
             last = exc
             time.sleep(0.5)
     raise TimeoutError(f"chroma server on {host}:{port} gave no heartbeat in {timeout:.0f} s: {last}")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
