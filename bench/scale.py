@@ -200,13 +200,50 @@ def code_version() -> str:
         return "unknown"
 
 
+def measure_queries(args, assistant, result: dict) -> dict:
+    """No-op re-index, retriever build, latency and (with --quality) hit@5 and accuracy."""
+    noop = assistant.index(progress=False)
+    assert noop.chunks_written == 0, noop.summary()
+    result["noop_reindex_s"] = noop.seconds
+
+    started = time.perf_counter()
+    _ = assistant.retriever
+    result["retriever_build_s"] = time.perf_counter() - started
+
+    rows = eval_rows()
+    assistant.ask(rows[0]["question"])  # warm-up, not timed
+    asked = rows if args.quality else rows[:args.latency_questions]
+    latencies, hits, correct = [], [], []
+    for i, row in enumerate(asked):
+        t = time.perf_counter()
+        answer = assistant.ask(row["question"])
+        if i < args.latency_questions:
+            latencies.append((time.perf_counter() - t) * 1000)
+        hit, ok = judge(row, answer)
+        if hit is not None:
+            hits.append(hit)
+        if ok is not None:
+            correct.append(ok)
+    result.update(latency_questions=len(latencies), p50_ms=pct(latencies, 0.5), p95_ms=pct(latencies, 0.95),
+                  mean_ms=statistics.fmean(latencies))
+    if args.quality:
+        result.update(hit_at_5=sum(hits) / len(hits), hit_questions=len(hits),
+                      answer_accuracy=sum(correct) / len(correct), answer_questions=len(correct))
+
+    result.setdefault("chunks", assistant.store.count())
+    result.setdefault("sentences", assistant.store.sentences.count())
+    return result
+
+
 def worker(args) -> dict:
+    import torch
+
+    import qa.corpus
     import qa.indexer
     from qa.chunking import chunk_document
     from qa.config import Config
     from qa.corpus import load_corpus
     from qa.pipeline import Assistant
-    from qa.store import ChunkStore
 
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
@@ -215,14 +252,18 @@ def worker(args) -> dict:
     try:
         url = ""
         if args.mode == "server":
-            server, url = start_server(work / "server_data", work / "server.log")
+            data = Path(args.reuse_store_path) if args.reuse_store_path else work / "server_data"
+            server, url = start_server(data, work / "server.log")
         config = Config.load(corpus_dir=args.corpus, index_dir=work / "index", chroma_url=url, collection="bench")
         started = time.perf_counter()
         assistant = Assistant(config)
         result["startup_s"] = time.perf_counter() - started
         assistant.embedder._model.encode(["warm-up"] * 8, show_progress_bar=False)  # first-call costs, untimed
+        if args.reuse_store_path:
+            result["reused_store"] = args.reuse_store_path
+            return measure_queries(args, assistant, result)
         timers = Timers()
-        timers.wrap(qa.indexer, "load_corpus", "load_corpus")
+        timers.wrap(qa.corpus, "load_document", "load_corpus")
         timers.wrap(qa.indexer, "chunk_document", "chunking")
         timers.wrap(qa.indexer, "embed_texts", "embedding")
         for name, label in (("add", "chroma_add"), ("delete_document", "chroma_delete"), ("documents", "chroma_scan")):
@@ -241,34 +282,6 @@ def worker(args) -> dict:
         result["index_profile_s"] = profile
         result["sentences"] = assistant.store.sentences.count()
 
-        noop = assistant.index(progress=False)
-        assert noop.chunks_written == 0, noop.summary()
-        result["noop_reindex_s"] = noop.seconds
-
-        started = time.perf_counter()
-        _ = assistant.retriever
-        result["retriever_build_s"] = time.perf_counter() - started
-
-        rows = eval_rows()
-        assistant.ask(rows[0]["question"])  # warm-up, not timed
-        asked = rows if args.quality else rows[:args.latency_questions]
-        latencies, hits, correct = [], [], []
-        for i, row in enumerate(asked):
-            t = time.perf_counter()
-            answer = assistant.ask(row["question"])
-            if i < args.latency_questions:
-                latencies.append((time.perf_counter() - t) * 1000)
-            hit, ok = judge(row, answer)
-            if hit is not None:
-                hits.append(hit)
-            if ok is not None:
-                correct.append(ok)
-        result.update(latency_questions=len(latencies), p50_ms=pct(latencies, 0.5), p95_ms=pct(latencies, 0.95),
-                      mean_ms=statistics.fmean(latencies))
-        if args.quality:
-            result.update(hit_at_5=sum(hits) / len(hits), hit_questions=len(hits),
-                          answer_accuracy=sum(correct) / len(correct), answer_questions=len(correct))
-
         if args.baseline:
             chunk_texts, sentence_texts = [], []
             for doc in load_corpus(Path(args.corpus)).documents:
@@ -281,6 +294,7 @@ def worker(args) -> dict:
                             seen.add(s)
                             sentence_texts.append(doc.text[s.start:s.end])
             model = assistant.embedder._model  # the very SentenceTransformer indexing used
+            torch.set_num_threads(config.index_threads or os.cpu_count())  # as indexing runs it
             spent = []
             for texts in (chunk_texts, sentence_texts):
                 t = time.perf_counter()
@@ -293,6 +307,7 @@ def worker(args) -> dict:
                           encoder_texts=texts, encoder_chunks_per_s=report.chunks_written / raw,
                           encoder_chunk_texts_only_per_s=len(chunk_texts) / spent[0],
                           encoder_texts_per_s=texts / raw)
+        measure_queries(args, assistant, result)
         store_path = work / "server_data" if server else config.chroma_dir
         result["store_mb"] = dir_bytes(store_path) / 2**20
     finally:
@@ -317,6 +332,8 @@ def run(args) -> list[dict]:
             cmd = [sys.executable, __file__, "--worker", "--size", str(size), "--mode", mode, "--corpus", str(corpus),
                    "--work", str(work), "--latency-questions", str(args.latency_questions)]
             cmd += ["--baseline"] if not args.no_encoder_baseline else []
+            if mode == "server" and args.reuse_store:
+                cmd += ["--reuse-store-path", str(base / f"run_{size}_embedded" / "index" / "chroma")]
             if i == 0:
                 cmd += ["--quality"]
             print(f"[{time.strftime('%H:%M:%S')}] docs={size} mode={mode} ...", file=sys.stderr, flush=True)
@@ -332,7 +349,8 @@ def run(args) -> list[dict]:
                 results.append({"docs_synthetic": size, "mode": mode, "error": f"exit {done.returncode}"})
                 continue
             result = json.loads(lines[-1])
-            print(f"  {result['chunks']} chunks indexed in {result['index_s']:.1f} s", file=sys.stderr, flush=True)
+            done_what = f"indexed in {result['index_s']:.1f} s" if "index_s" in result else "served"
+            print(f"  {result['chunks']} chunks {done_what}, p50 {result['p50_ms']:.0f} ms", file=sys.stderr, flush=True)
             results.append(result)
         if not args.keep:
             shutil.rmtree(corpus, ignore_errors=True)
@@ -364,11 +382,15 @@ def table(results: list[dict]) -> str:
         enc_chunks = f"{r['encoder_chunk_texts_only_per_s']:.1f}" if "encoder_chunk_texts_only_per_s" in r else "–"
         quality = (f"{r['hit_at_5']:.3f} ({r['hit_questions']}) | {r['answer_accuracy']:.3f} ({r['answer_questions']})"
                    if "hit_at_5" in r else "– | –")
-        rss = f"{r['peak_rss_mb']:.0f}"
-        if r["mode"] == "server":
-            rss += f" ({r['peak_rss_client_mb']:.0f} + {r['peak_rss_server_mb']:.0f})"
-        lines.append(f"| {r['docs_synthetic']} | {r['chunks']} | {r['sentences']} | {r['mode']} | {r['index_s']:.1f} "
-                     f"| {r['chunks_per_s']:.2f} | {enc} | {ratio} | {enc_chunks} | {rss} "
+        if "index_s" in r:
+            indexing = f"{r['index_s']:.1f} | {r['chunks_per_s']:.2f}"
+            rss = f"{r['peak_rss_mb']:.0f}"
+            if r["mode"] == "server":
+                rss += f" ({r['peak_rss_client_mb']:.0f} + {r['peak_rss_server_mb']:.0f})"
+        else:  # --reuse-store: the server served the embedded run's store, nothing was indexed
+            indexing, rss = "(embedded store) | –", "–"
+        lines.append(f"| {r['docs_synthetic']} | {r['chunks']} | {r['sentences']} | {r['mode']} | {indexing} "
+                     f"| {enc} | {ratio} | {enc_chunks} | {rss} "
                      f"| {r['noop_reindex_s']:.2f} | {r['retriever_build_s']:.2f} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} "
                      f"| {quality} | {r.get('code', '–')} |")
     return "\n".join(lines)
@@ -411,7 +433,9 @@ def plot(results: list[dict], path: Path) -> None:
         x = [r["chunks"] for r in rows]
         ax1.plot(x, [r["p50_ms"] for r in rows], "o-", color=colour, label=f"{mode} p50")
         ax1.plot(x, [r["p95_ms"] for r in rows], "s--", color=colour, label=f"{mode} p95")
-        ax2.plot(x, [r["chunks_per_s"] for r in rows], "o-", color=colour, label=f"{mode} indexing")
+        indexed = [r for r in rows if "chunks_per_s" in r]
+        ax2.plot([r["chunks"] for r in indexed], [r["chunks_per_s"] for r in indexed], "o-", color=colour,
+                 label=f"{mode} indexing")
     enc: dict[int, list[float]] = {}
     for r in results:
         if "encoder_chunks_per_s" in r:
@@ -448,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="add these runs to an existing scale.json in --out instead of replacing it")
     parser.add_argument("--replot", action="store_true",
                         help="only redraw the plot and tables from an existing scale.json in --out")
+    parser.add_argument("--reuse-store", action="store_true",
+                        help="server mode serves the store the embedded run just built (`chroma run --path` on "
+                             "it) and measures queries only, instead of indexing again: for the largest sizes")
     parser.add_argument("--no-encoder-baseline", action="store_true",
                         help="skip the encoder-only timing (saves about half an indexing run each)")
     # worker (internal)
@@ -457,6 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", help=argparse.SUPPRESS)
     parser.add_argument("--quality", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--reuse-store-path", dest="reuse_store_path", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.worker:
@@ -473,10 +501,15 @@ def main(argv: list[str] | None = None) -> int:
         args.out.mkdir(parents=True, exist_ok=True)
         import torch
 
+        from qa.config import Config
+
+        config = Config.load()
         meta = {"command": "python bench/scale.py " + " ".join(argv if argv is not None else sys.argv[1:]),
                 "finished": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "wall_s": time.time() - started,
                 "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                            "python": platform.python_version(), "torch_threads_config": 1,
+                            "python": platform.python_version(), "torch_threads_query": config.torch_threads,
+                            "torch_threads_index": config.index_threads or os.cpu_count(),
+                            "embed_batch_size": config.embed_batch_size,
                             "torch": torch.__version__},
                 "seed": args.seed, "eval_set": str(EVAL_SET.relative_to(ROOT))}
         if args.append and (args.out / "scale.json").exists():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,25 +43,39 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_corpus(folder: Path) -> LoadResult:
-    """Load every supported file under ``folder`` (recursively), skipping bad ones with a warning."""
+def corpus_files(folder: Path) -> list[tuple[Path, str]]:
+    """Every file under ``folder`` (recursively) the loader looks at, as (path, relative id)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {folder}")
-    result = LoadResult()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        rel = path.relative_to(folder).as_posix()
-        if path.name.startswith(".") or path.name.lower() == "readme.md":
-            continue
+    return [(path, path.relative_to(folder).as_posix())
+            for path in sorted(p for p in folder.rglob("*") if p.is_file())
+            if not path.name.startswith(".") and path.name.lower() != "readme.md"]
+
+
+def iter_corpus(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Document]:
+    """Documents one at a time, so memory does not grow with the corpus; every file that
+    cannot be used is appended to ``skipped`` as (relative id, reason) and logged."""
+    for path, rel in corpus_files(folder):
+        reason = ""
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            result.skipped.append((rel, f"unsupported file type {path.suffix or '(none)'}"))
-            continue
-        try:
-            result.documents.append(load_document(path, rel))
-        except (DocumentError, OSError) as exc:
-            result.skipped.append((rel, str(exc)))
-    for rel, reason in result.skipped:
-        log.warning("skipped %s: %s", rel, reason)
+            reason = f"unsupported file type {path.suffix or '(none)'}"
+        else:
+            try:
+                doc = load_document(path, rel)
+            except (DocumentError, OSError) as exc:
+                reason = str(exc)
+        if reason:
+            skipped.append((rel, reason))
+            log.warning("skipped %s: %s", rel, reason)
+        else:
+            yield doc
+
+
+def load_corpus(folder: Path) -> LoadResult:
+    """Load every supported file under ``folder`` (recursively), skipping bad ones with a warning."""
+    result = LoadResult()
+    result.documents = list(iter_corpus(folder, result.skipped))
     return result
 
 

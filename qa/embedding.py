@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import lru_cache
 
@@ -40,14 +41,25 @@ def load_embedder(model_path: str = "", batch_size: int = 64, threads: int = 1):
     return embedder
 
 
-def embed_texts(embedder, texts: list[str], show_progress: bool = False) -> list[list[float]]:
-    """Embeddings of ``texts`` in batches (thread-safe: the model is shared by the UI's workers)."""
+def embed_texts(embedder, texts: list[str], show_progress: bool = False, threads: int = 0) -> list[list[float]]:
+    """Embeddings of ``texts`` in batches on ``threads`` torch threads (0: every core).
+
+    Thread-safe: the model is shared by the UI's workers, and the thread count is process-wide,
+    so it is changed and restored under the same lock.
+    """
     if not texts:
         return []
+    import torch
+
     # similar lengths in a batch waste less padding: embed longest first, then restore order
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     with _lock:
-        vectors = embedder.get_text_embedding_batch([texts[i] for i in order], show_progress=show_progress)
+        before = torch.get_num_threads()
+        torch.set_num_threads(threads or os.cpu_count() or 1)
+        try:
+            vectors = embedder.get_text_embedding_batch([texts[i] for i in order], show_progress=show_progress)
+        finally:
+            torch.set_num_threads(before)
     result: list = [None] * len(texts)
     for i, vector in zip(order, vectors):
         result[i] = vector

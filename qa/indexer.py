@@ -18,7 +18,7 @@ from pathlib import Path
 
 from qa.chunking import chunk_document
 from qa.config import Config
-from qa.corpus import load_corpus
+from qa.corpus import corpus_files, iter_corpus
 from qa.embedding import embed_texts
 from qa.schema import Chunk, Document
 from qa.store import ChunkStore, sentence_id
@@ -56,48 +56,46 @@ def document_version(doc: Document, config: Config) -> str:
     return hashlib.sha1(key.encode()).hexdigest()[:12]
 
 
-def plan(docs: list[Document], stored: dict, config: Config) -> tuple[list[Document], list[str], list[str]]:
-    """Which documents to (re)write, which stored ones to remove, which are unchanged."""
-    present = {d.doc_id for d in docs}
-    write = [d for d in docs if not _up_to_date(stored.get(d.doc_id), document_version(d, config))]
-    rewritten = {d.doc_id for d in write}
-    unchanged = [d.doc_id for d in docs if d.doc_id not in rewritten]
-    removed = sorted(doc_id for doc_id in stored if doc_id not in present)
-    return write, removed, unchanged
-
-
-def _up_to_date(info, version: str) -> bool:
-    return info is not None and info.version == version and info.chunks == info.expected
+def is_current(doc: Document, stored: dict, config: Config) -> bool:
+    """True when the store holds exactly the expected chunks of this document's current version."""
+    info = stored.get(doc.doc_id)
+    return info is not None and info.version == document_version(doc, config) and info.chunks == info.expected
 
 
 def sync(config: Config, store: ChunkStore, embedder, corpus_dir: Path | None = None,
          progress: bool = True) -> IndexReport:
-    """Index ``corpus_dir`` (default: the configured corpus) incrementally into ``store``."""
+    """Index ``corpus_dir`` (default: the configured corpus) incrementally into ``store``.
+
+    Streams: one document is read, chunked and queued at a time and every ``BATCH_CHUNKS``
+    chunks are embedded and written, so memory stays flat however large the corpus is.
+    """
     started = time.perf_counter()
     corpus_dir = Path(corpus_dir or config.corpus_dir)
-    loaded = load_corpus(corpus_dir)
     stored = store.documents()
-    write, removed, unchanged = plan(loaded.documents, stored, config)
-    # A file that exists but failed to load keeps its previous chunks: bad input loses nothing.
-    broken = {rel for rel, _ in loaded.skipped}
-    removed = [doc_id for doc_id in removed if doc_id not in broken or not (corpus_dir / doc_id).exists()]
-    report = IndexReport(skipped=loaded.skipped, unchanged=unchanged, removed=removed)
-    for doc_id in removed:
-        store.delete_document(doc_id)
+    report = IndexReport()
+    present: set[str] = set()
     batch: list[tuple[Document, list[Chunk]]] = []
-    bar = _progress_bar(len(write), progress)
-    for doc in write:
+    bar = _progress_bar(len(corpus_files(corpus_dir)), progress)
+    for doc in iter_corpus(corpus_dir, report.skipped):
+        present.add(doc.doc_id)
+        bar.update(1)
+        if is_current(doc, stored, config):
+            report.unchanged.append(doc.doc_id)
+            continue
+        (report.updated if doc.doc_id in stored else report.added).append(doc.doc_id)
         batch.append((doc, chunk_document(doc, config.chunk_chars, config.chunk_overlap)))
-        if sum(len(c) for _, c in batch) >= BATCH_CHUNKS:
+        if sum(len(chunks) for _, chunks in batch) >= BATCH_CHUNKS:
             report.chunks_written += _write_batch(batch, store, embedder, config)
-            bar.update(len(batch))
             batch = []
     if batch:
         report.chunks_written += _write_batch(batch, store, embedder, config)
-        bar.update(len(batch))
     bar.close()
-    for doc in write:
-        (report.updated if doc.doc_id in stored else report.added).append(doc.doc_id)
+    # A file that exists but failed to load keeps its previous chunks: bad input loses nothing.
+    broken = {rel for rel, _ in report.skipped}
+    report.removed = sorted(doc_id for doc_id in stored if doc_id not in present
+                            and (doc_id not in broken or not (corpus_dir / doc_id).exists()))
+    for doc_id in report.removed:
+        store.delete_document(doc_id)
     report.chunks_total = store.count()
     report.seconds = time.perf_counter() - started
     _append_log(config, report)
@@ -134,7 +132,7 @@ def _write_batch(batch: list[tuple[Document, list[Chunk]]], store: ChunkStore, e
                 sentence_nodes.append(TextNode(id_=sentence_id(chunk, sent),
                                                text=doc.text[sent.start:sent.end], metadata=meta, relationships=source,
                                                excluded_embed_metadata_keys=list(meta)))
-    vectors = embed_texts(embedder, [n.text for n in chunk_nodes + sentence_nodes])
+    vectors = embed_texts(embedder, [n.text for n in chunk_nodes + sentence_nodes], threads=config.index_threads)
     for node, vector in zip(chunk_nodes + sentence_nodes, vectors):
         node.embedding = vector
     for doc, _ in batch:
@@ -146,7 +144,7 @@ def _write_batch(batch: list[tuple[Document, list[Chunk]]], store: ChunkStore, e
 def _progress_bar(total: int, enabled: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, desc="indexing documents", unit="doc", disable=not enabled or total == 0)
+    return tqdm(total=total, desc="indexing files", unit="file", disable=not enabled or total == 0)
 
 
 def _append_log(config: Config, report: IndexReport) -> None:

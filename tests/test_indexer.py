@@ -3,7 +3,7 @@ import shutil
 import pytest
 
 from qa.config import Config
-from qa.indexer import document_version, plan
+from qa.indexer import document_version, is_current
 from qa.pipeline import Assistant
 from qa.schema import Document
 from qa.store import DocumentInfo
@@ -14,21 +14,17 @@ def _doc(doc_id: str, content: str) -> Document:
     return Document(doc_id, "t", "s", "text", content)
 
 
-def test_plan_decides_what_to_rewrite():
+def test_is_current_decides_what_to_rewrite():
     config = Config.load()
-    a, b, c = _doc("a.md", "h1"), _doc("b.md", "h2"), _doc("c.md", "h3")
+    a, b, c, d = _doc("a.md", "h1"), _doc("b.md", "h2"), _doc("c.md", "h3"), _doc("d.md", "h4")
     stored = {
         "a.md": DocumentInfo("a.md", "t", "s", document_version(a, config), 3, 3, ""),  # unchanged
         "b.md": DocumentInfo("b.md", "t", "s", "old-version", 3, 3, ""),  # changed
         "c.md": DocumentInfo("c.md", "t", "s", document_version(c, config), 2, 3, ""),  # half-written
-        "gone.md": DocumentInfo("gone.md", "t", "s", "v", 1, 1, ""),  # deleted from the corpus
     }
-    write, removed, unchanged = plan([a, b, c], stored, config)
-    assert [d.doc_id for d in write] == ["b.md", "c.md"]
-    assert removed == ["gone.md"] and unchanged == ["a.md"]
+    assert [x.doc_id for x in (a, b, c, d) if is_current(x, stored, config)] == ["a.md"]  # d.md: new
     # other chunking settings make every document stale
-    write, _, _ = plan([a], stored, config.replace(chunk_chars=400))
-    assert [d.doc_id for d in write] == ["a.md"]
+    assert not is_current(a, stored, config.replace(chunk_chars=400))
 
 
 @pytest.mark.slow
