@@ -80,3 +80,21 @@ def test_broken_file_keeps_its_previous_chunks(tmp_path, assistant):
     report = small.index(progress=False)
     assert report.removed == [] and "note.txt" in dict(report.skipped)
     assert small.store.count() == 1
+
+
+def test_indexing_streams_the_corpus(tmp_path, assistant, corpus_copy, monkeypatch):
+    """Batches are written while later files are still unread: memory does not hold the corpus."""
+    import qa.corpus
+    import qa.indexer
+
+    events = []
+    load_document = qa.corpus.load_document
+    monkeypatch.setattr(qa.corpus, "load_document", lambda *a, **k: events.append("read") or load_document(*a, **k))
+    monkeypatch.setattr(qa.indexer, "BATCH_CHUNKS", 10)
+    small = Assistant(assistant.config.replace(corpus_dir=corpus_copy, index_dir=tmp_path / "index",
+                                               collection="stream_test"))
+    add = small.store.add
+    monkeypatch.setattr(small.store, "add", lambda *a, **k: events.append("write") or add(*a, **k))
+    report = small.index(progress=False)
+    assert len(report.added) == 5 and report.chunks_written == report.chunks_total
+    assert events.index("write") < len(events) - 1 - events[::-1].index("read")  # a write before the last read
