@@ -200,6 +200,46 @@ def code_version() -> str:
         return "unknown"
 
 
+def query_timers(assistant) -> Timers:
+    """Timers around each step of answering a question (see ``query_profile``)."""
+    import qa.pipeline
+    import qa.retrieval
+    from llama_index.retrievers.bm25 import BM25Retriever
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    retriever = assistant.retriever
+    timers = Timers()
+    timers.wrap(assistant, "ask", "ask")
+    timers.wrap(retriever, "candidates", "first_stage")
+    timers.wrap(qa.retrieval, "embed_query", "embed_question")
+    timers.wrap(BM25Retriever, "_retrieve", "bm25_search")
+    timers.wrap(ChromaVectorStore, "query", "vector_search")
+    timers.wrap(retriever.reranker, "rerank", "rerank")
+    timers.wrap(assistant.store, "embeddings", "stored_embeddings")
+    timers.wrap(retriever.reranker, "bm25_scores", "bm25_rescore")
+    timers.wrap(qa.pipeline, "compose", "compose_answer")
+    return timers
+
+
+def query_profile(timers: Timers, questions: int) -> dict[str, float]:
+    """Mean ms per question in each step; the first stage and the reranker split into parts."""
+    ms = {k: 1000 * v / questions for k, v in timers.seconds.items()}
+    get = ms.get
+    return {
+        "embed_question": get("embed_question", 0.0),
+        "bm25_search": get("bm25_search", 0.0),
+        "vector_search (chunks + sentences)": get("vector_search", 0.0),
+        "fusion and the rest of the first stage": get("first_stage", 0.0) - get("embed_question", 0.0)
+        - get("bm25_search", 0.0) - get("vector_search", 0.0),
+        "stored embeddings of candidates": get("stored_embeddings", 0.0),
+        "bm25 rescoring of candidates": get("bm25_rescore", 0.0),
+        "sentence scoring and reranking": get("rerank", 0.0) - get("stored_embeddings", 0.0) - get("bm25_rescore", 0.0),
+        "answer composition": get("compose_answer", 0.0),
+        "other": get("ask", 0.0) - get("first_stage", 0.0) - get("rerank", 0.0) - get("compose_answer", 0.0),
+        "total": get("ask", 0.0),
+    }
+
+
 def measure_queries(args, assistant, result: dict) -> dict:
     """No-op re-index, retriever build, latency and (with --quality) hit@5 and accuracy."""
     noop = assistant.index(progress=False)
@@ -214,11 +254,14 @@ def measure_queries(args, assistant, result: dict) -> dict:
     assistant.ask(rows[0]["question"])  # warm-up, not timed
     asked = rows if args.quality else rows[:args.latency_questions]
     latencies, hits, correct = [], [], []
+    timers = query_timers(assistant)
     for i, row in enumerate(asked):
         t = time.perf_counter()
         answer = assistant.ask(row["question"])
         if i < args.latency_questions:
             latencies.append((time.perf_counter() - t) * 1000)
+            if i == args.latency_questions - 1 or i == len(asked) - 1:
+                result["query_profile_ms"] = query_profile(timers, len(latencies))
         hit, ok = judge(row, answer)
         if hit is not None:
             hits.append(hit)
@@ -254,7 +297,10 @@ def worker(args) -> dict:
         if args.mode == "server":
             data = Path(args.reuse_store_path) if args.reuse_store_path else work / "server_data"
             server, url = start_server(data, work / "server.log")
-        config = Config.load(corpus_dir=args.corpus, index_dir=work / "index", chroma_url=url, collection="bench")
+        index_dir = work / "index"
+        if args.reuse_store_path and args.mode == "embedded":  # queries on a store built earlier
+            index_dir = Path(args.reuse_store_path).parent
+        config = Config.load(corpus_dir=args.corpus, index_dir=index_dir, chroma_url=url, collection="bench")
         started = time.perf_counter()
         assistant = Assistant(config)
         result["startup_s"] = time.perf_counter() - started
