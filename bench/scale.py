@@ -454,6 +454,19 @@ def profile_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def query_profile_table(results: list[dict]) -> str:
+    """Mean ms per question in each step of answering, per run that recorded it."""
+    rows = [r for r in results if "query_profile_ms" in r]
+    if not rows:
+        return ""
+    steps = list(rows[0]["query_profile_ms"])
+    lines = ["| step (ms per question) | " + " | ".join(f"{r['chunks']:,} {r['mode']}" for r in rows) + " |",
+             "|" + "---|" * (len(rows) + 1)]
+    for step in steps:
+        lines.append(f"| {step} | " + " | ".join(f"{r['query_profile_ms'].get(step, 0.0):.1f}" for r in rows) + " |")
+    return "\n".join(lines)
+
+
 def extrapolate(results: list[dict]) -> dict:
     """Hours to index TARGET_CHUNKS at the throughput measured on the largest corpus, per mode."""
     out = {}
@@ -571,6 +584,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     print()
     print(profile_table(results))
+    print()
+    print(query_profile_table(results))
     print()
     for mode, e in sorted(extra.items()):
         print(f"{mode}: {e['chunks_per_s']:.2f} chunks/s at {e['from_chunks']} chunks -> "
