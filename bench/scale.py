@@ -240,6 +240,36 @@ def query_profile(timers: Timers, questions: int) -> dict[str, float]:
     }
 
 
+def copy_records(source_path: str, corpus: Path, store) -> int:
+    """Copy the records of ``corpus``'s documents, embeddings included, from the embedded store
+    at ``source_path`` into ``store``; returns the chunks copied.
+
+    Synthetic document i depends only on (seed, i), so a smaller corpus is a prefix of a larger
+    one and its records in the larger store are exactly what indexing it would write (the no-op
+    re-index that follows checks this: it must write nothing). Saves re-embedding it.
+    """
+    import chromadb
+    from chromadb.config import Settings
+
+    from qa.corpus import corpus_files
+    from qa.store import SENTENCES_SUFFIX
+
+    source = chromadb.PersistentClient(path=source_path, settings=Settings(anonymized_telemetry=False))
+    doc_ids = [rel for _, rel in corpus_files(corpus)]
+    copied = 0
+    for suffix, target in ((SENTENCES_SUFFIX, store.sentences), ("", store.chunks)):  # sentences first, as indexing
+        collection = source.get_collection("bench" + suffix)
+        for i in range(0, len(doc_ids), 50):
+            got = collection.get(where={"doc_id": {"$in": doc_ids[i:i + 50]}},
+                                 include=["embeddings", "metadatas", "documents"])
+            for j in range(0, len(got["ids"]), store.max_batch):
+                part = slice(j, j + store.max_batch)
+                target.add(ids=got["ids"][part], embeddings=got["embeddings"][part],
+                           metadatas=got["metadatas"][part], documents=got["documents"][part])
+            copied += len(got["ids"]) if not suffix else 0
+    return copied
+
+
 def measure_queries(args, assistant, result: dict) -> dict:
     """No-op re-index, retriever build, latency and (with --quality) hit@5 and accuracy."""
     noop = assistant.index(progress=False)
@@ -307,6 +337,11 @@ def worker(args) -> dict:
         assistant.embedder._model.encode(["warm-up"] * 8, show_progress_bar=False)  # first-call costs, untimed
         if args.reuse_store_path:
             result["reused_store"] = args.reuse_store_path
+            return measure_queries(args, assistant, result)
+        if args.from_store:
+            started = time.perf_counter()
+            result["copied_chunks"] = copy_records(args.from_store, Path(args.corpus), assistant.store)
+            result.update(copied_from=args.from_store, copy_s=time.perf_counter() - started)
             return measure_queries(args, assistant, result)
         timers = Timers()
         timers.wrap(qa.corpus, "load_document", "load_corpus")
@@ -378,7 +413,9 @@ def run(args) -> list[dict]:
             cmd = [sys.executable, __file__, "--worker", "--size", str(size), "--mode", mode, "--corpus", str(corpus),
                    "--work", str(work), "--latency-questions", str(args.latency_questions)]
             cmd += ["--baseline"] if not args.no_encoder_baseline else []
-            if mode == "server" and args.reuse_store:
+            if args.from_store:
+                cmd += ["--from-store", args.from_store]
+            elif mode == "server" and args.reuse_store:
                 cmd += ["--reuse-store-path", str(base / f"run_{size}_embedded" / "index" / "chroma")]
             if i == 0:
                 cmd += ["--quality"]
@@ -395,7 +432,8 @@ def run(args) -> list[dict]:
                 results.append({"docs_synthetic": size, "mode": mode, "error": f"exit {done.returncode}"})
                 continue
             result = json.loads(lines[-1])
-            done_what = f"indexed in {result['index_s']:.1f} s" if "index_s" in result else "served"
+            done_what = (f"indexed in {result['index_s']:.1f} s" if "index_s" in result
+                         else "copied" if "copy_s" in result else "served")
             print(f"  {result['chunks']} chunks {done_what}, p50 {result['p50_ms']:.0f} ms", file=sys.stderr, flush=True)
             results.append(result)
         if not args.keep:
@@ -433,6 +471,8 @@ def table(results: list[dict]) -> str:
             rss = f"{r['peak_rss_mb']:.0f}"
             if r["mode"] == "server":
                 rss += f" ({r['peak_rss_client_mb']:.0f} + {r['peak_rss_server_mb']:.0f})"
+        elif "copy_s" in r:  # --from-store: records copied from a larger run's store, not embedded again
+            indexing, rss = "(copied) | –", "–"
         else:  # --reuse-store: the server served the embedded run's store, nothing was indexed
             indexing, rss = "(embedded store) | –", "–"
         lines.append(f"| {r['docs_synthetic']} | {r['chunks']} | {r['sentences']} | {r['mode']} | {indexing} "
@@ -534,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-store", action="store_true",
                         help="server mode serves the store the embedded run just built (`chroma run --path` on "
                              "it) and measures queries only, instead of indexing again: for the largest sizes")
+    parser.add_argument("--from-store", metavar="PATH",
+                        help="instead of indexing, copy the corpus's records from the embedded store of a larger "
+                             "run of the same seed (PATH: its index/chroma folder), then measure queries")
     parser.add_argument("--no-encoder-baseline", action="store_true",
                         help="skip the encoder-only timing (saves about half an indexing run each)")
     # worker (internal)
