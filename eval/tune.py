@@ -74,7 +74,9 @@ def evaluate(rows, config: Config, stats) -> tuple[float, float, float, float]:
     for item, parts in answerable:
         answers = [answer_part(q, cands, config, stats)[2] for q, cands in parts]
         answer = answers[0] if len(answers) == 1 else combine(analyse(item["question"]), answers)
-        relevant = [p.rank for p in answer.passages if passage_is_relevant(p.chunk.text, item["evidence"])]
+        # positions in the answer's passage list, as qa eval ranks them (a multi-part answer's
+        # passages keep their per-part ranks, which would count two passages as rank 1)
+        relevant = [i for i, p in enumerate(answer.passages, 1) if passage_is_relevant(p.chunk.text, item["evidence"])]
         mrr += 1 / min(relevant) if relevant else 0.0
         hit1 += bool(relevant and min(relevant) == 1)
         correct += answer_is_correct(answer.answer, item["answers"], item["match"])
