@@ -16,6 +16,7 @@ from qa.scoring import ANAPHORA, Question, ScoredSentence, TermStats, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_ANSWER_WORDS = 60
+MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
 MIN_SENTENCE_CHARS = 15  # shorter lines (list labels, stray fragments) never lead an answer
 # Questions that ask for several things, or for two to be set side by side.
 MULTI_PART = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\w*|as well as|list|name)\b|"
@@ -75,15 +76,16 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
     chosen = [best]
     previous, following = _neighbour(sentences, best, -1), _neighbour(sentences, best, +1)
-    if ANAPHORA.match(best.text) and previous is not None and _words([previous, best]) <= MAX_ANSWER_WORDS:
+    if ANAPHORA.match(best.text) and previous is not None and _words([previous, best]) <= MAX_LEAD_WORDS:
         chosen.insert(0, previous)  # the sentence it refers back to completes it
-    elif best.text.rstrip().endswith(":") and following is not None:
+    elif best.text.rstrip().endswith(":") and following is not None and _words([best, following]) <= MAX_LEAD_WORDS:
         chosen.append(following)  # it introduces what follows (a quote, a list)
+    lead_words = _words(chosen)  # the lead is never cut: "This clause allowed …" needs its clause
     if MULTI_PART.search(question.text):
         chosen += _cover_rest(question, ranked, chosen, stats, config)
     elif len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score and ranked[1] not in chosen:
         chosen.append(ranked[1])  # a near tie: the evidence cannot tell them apart, give both
-    chosen = _within_words(chosen, config.max_answer_sentences)
+    chosen = _within_words(chosen, config.max_answer_sentences, max(MAX_ANSWER_WORDS, lead_words))
     citations, parts = [], []
     for marker, s in enumerate(chosen, 1):
         chunk = s.passage.chunk
@@ -141,11 +143,11 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
     return added
 
 
-def _within_words(chosen: list[ScoredSentence], limit: int) -> list[ScoredSentence]:
-    """At most ``limit`` sentences and ``MAX_ANSWER_WORDS`` words; the lead always stays."""
+def _within_words(chosen: list[ScoredSentence], limit: int, max_words: int) -> list[ScoredSentence]:
+    """At most ``limit`` sentences and ``max_words`` words; the first always stays."""
     kept: list[ScoredSentence] = []
     for s in chosen[:limit]:
-        if kept and _words(kept + [s]) > MAX_ANSWER_WORDS:
+        if kept and _words(kept + [s]) > max_words:
             break
         kept.append(s)
     return kept
