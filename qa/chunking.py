@@ -85,7 +85,7 @@ def chunk_document(doc: Document, chunk_chars: int = 800, overlap: int = 1) -> l
         groups.append(current)
     salt = hashlib.sha1(f"{doc.content_hash}:{chunk_chars}:{overlap}".encode()).hexdigest()[:10]
     return [
-        Chunk(chunk_id=f"{doc.doc_id}#{i}:{salt}", doc_id=doc.doc_id, title=doc.title, ordinal=i,
+        Chunk(chunk_id=f"{doc.doc_id}#{i}:{salt}", doc_id=doc.doc_id, title=doc.title, source=doc.source, ordinal=i,
               start=g[0].start, end=g[-1].end, text=doc.text[g[0].start:g[-1].end], sentences=tuple(g),
               version=salt)
         for i, g in enumerate(groups)

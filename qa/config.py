@@ -63,6 +63,7 @@ class Config:
     w_typed: float = 0.1
     w_novelty: float = 0.0  # what a sentence adds beyond the question's words (tried by eval/tune.py; 0.05
     # gained one answer and lost one abstention on eval/qa.jsonl, so it is off)
+    w_source: float = 0.05  # the question names the sentence's document by its title or source
 
     # Answering.
     max_answer_sentences: int = 3

@@ -41,6 +41,7 @@ class Chunk:
     text: str
     sentences: tuple[Sentence, ...]  # offsets into the document text
     version: str = ""  # changes with the document's content and the chunking settings
+    source: str = ""  # the document's source line (publisher, URL)
 
 
 @dataclass

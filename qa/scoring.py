@@ -112,7 +112,8 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
 
 
 class TermStats:
-    """Inverse document frequencies over the indexed chunks (the rarer a term, the more it says)."""
+    """Inverse document frequencies over the indexed chunks (the rarer a term, the more it says),
+    and over the documents' titles and sources (to tell which document a question names)."""
 
     def __init__(self, chunks: list[Chunk]):
         df = Counter()
@@ -121,6 +122,17 @@ class TermStats:
         self.n = max(len(chunks), 1)
         self.idf = {t: math.log(1 + self.n / c) for t, c in df.items()}
         self.unseen = math.log(1 + self.n)  # a term the corpus never uses is as rare as can be
+        self.source_terms = {c.doc_id: frozenset(terms(f"{c.title} {c.source}")) for c in chunks}
+        source_df = Counter(t for words in self.source_terms.values() for t in words)
+        docs = max(len(self.source_terms), 1)
+        self.source_idf = {t: math.log(1 + docs / c) / math.log(1 + docs) for t, c in source_df.items()}
+
+    def source_match(self, question_terms: frozenset[str], doc_id: str) -> float:
+        """How specifically the question names this document ("according to the triangle
+        analysis"): the most distinctive of its title and source terms the question uses, 1.0
+        for a term no other document's title or source has, near 0 for one they all share."""
+        return max((self.source_idf[t] for t in question_terms & self.source_terms.get(doc_id, frozenset())),
+                   default=0.0)
 
     def weight(self, term: str) -> float:
         """IDF of one stemmed term."""
@@ -191,6 +203,7 @@ class SentenceWeights:
     lexical: float = 0.35
     typed: float = 0.15
     novelty: float = 0.0
+    source: float = 0.0
 
 
 @dataclass
@@ -205,13 +218,14 @@ class ScoredSentence:
     lexical: float
     typed: float
     novelty: float = 0.0  # share of its words the question does not use: it says something new
+    source: float = 0.0  # how specifically the question names its document (TermStats.source_match)
     score: float = 0.0
     heading: bool = False  # a markdown heading line: context, never an answer
 
     def weigh(self, weights: SentenceWeights) -> float:
         """Set and return the sentence's score under ``weights``."""
         self.score = (weights.semantic * self.semantic + weights.lexical * self.lexical + weights.typed * self.typed
-                      + weights.novelty * self.novelty)
+                      + weights.novelty * self.novelty + weights.source * self.source)
         return self.score
 
 
@@ -227,6 +241,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
     scored = []
     for passage in passages:
         chunk = passage.chunk
+        source = stats.source_match(question.terms, chunk.doc_id)
         previous = ""
         for i, sent in enumerate(chunk.sentences):
             text = sentence_text(chunk, sent)
@@ -241,7 +256,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             typed = holds_kind(question.kind, text, question.text)
             own = set(terms(text))
             novelty = len(own - question.terms) / len(own) if own else 0.0
-            s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty,
+            s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,
                                heading=is_heading(chunk.text, Sentence(sent.start - chunk.start, sent.end - chunk.start)))
             s.weigh(weights)
             scored.append(s)

@@ -141,6 +141,7 @@ def sentence_id(chunk: Chunk, sentence: Sentence) -> str:
 def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
     """Rebuild a ``Chunk`` from its stored record."""
     spans = tuple(Sentence(a, b) for a, b in json.loads(meta["sentences"]))
-    return Chunk(chunk_id=chunk_id, doc_id=meta["doc_id"], title=meta["title"], ordinal=int(meta["ordinal"]),
+    return Chunk(chunk_id=chunk_id, doc_id=meta["doc_id"], title=meta["title"], source=meta.get("source", ""),
+                 ordinal=int(meta["ordinal"]),
                  start=int(meta["start"]), end=int(meta["end"]), text=text, sentences=spans,
                  version=meta["chunk_version"])
