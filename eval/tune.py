@@ -38,6 +38,7 @@ GRID = {
 SECOND_RATIOS = (1.01, 0.95, 0.9, 0.85)  # 1.01: never a second sentence
 NOVELTY = (0.0, 0.05, 0.1, 0.2)  # tried on the chosen grid point
 SOURCE = (0.0, 0.05, 0.1, 0.2, 0.3)  # then these, for the question naming a document
+CONFLICT = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)  # then these, against a sentence naming other figures
 MAX_FALSE_ABSTENTION = 0.05
 FOLDS = 5
 L2 = 0.01
@@ -162,6 +163,10 @@ def main(argv=None) -> int:
         mrr, hit1, acc, precision = evaluate(rows, config.replace(w_source=w), stats)
         print(f"  w_source {w}: MRR {mrr:.3f} hit@1 {hit1:.3f} accuracy {acc:.3f} citation precision {precision:.3f}")
     config = max((config.replace(w_source=w) for w in SOURCE), key=lambda c: sum(evaluate(rows, c, stats)[::2]))
+    for w in CONFLICT:
+        mrr, hit1, acc, precision = evaluate(rows, config.replace(w_conflict=w), stats)
+        print(f"  w_conflict {w}: MRR {mrr:.3f} hit@1 {hit1:.3f} accuracy {acc:.3f} citation precision {precision:.3f}")
+    config = max((config.replace(w_conflict=w) for w in CONFLICT), key=lambda c: sum(evaluate(rows, c, stats)[::2]))
     for ratio in SECOND_RATIOS:  # answer composition, on the chosen ranking
         mrr, hit1, acc, precision = evaluate(rows, config.replace(second_ratio=ratio), stats)
         print(f"  second_ratio {ratio}: accuracy {acc:.3f} citation precision {precision:.3f}")
@@ -183,7 +188,7 @@ def main(argv=None) -> int:
         (conf[y == 0] < threshold).mean(), (conf[y == 1] < threshold).mean()))
     print("\nPut in qa/config.py:")
     for name in ("w_window", "w_chunk", "w_bm25", "w_fused", "w_neighbour", "w_semantic", "w_lexical", "w_typed",
-                 "w_novelty", "w_source", "second_ratio"):
+                 "w_novelty", "w_source", "w_conflict", "second_ratio"):
         print(f"    {name} = {getattr(config, name)}")
     print(f"    abstain_threshold = {threshold:.3f}")
     print(f"    confidence = ({', '.join(f'{v:.3f}' for v in w)})  # bias, {', '.join(CONFIDENCE_FEATURES)}")

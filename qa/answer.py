@@ -12,7 +12,7 @@ import re
 
 from qa.config import Config
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import ANAPHORA, Question, ScoredSentence, TermStats, terms
+from qa.scoring import ANAPHORA, FIGURE, Question, ScoredSentence, TermStats, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_ANSWER_WORDS = 60
@@ -28,17 +28,20 @@ EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the be
 
 
 CONFIDENCE_FEATURES = ("semantic", "lexical", "typed", "kind_missing", "window", "rare_missing", "unseen",
-                       "focus_missing", "passage")
+                       "focus_missing", "passage", "figure_missing")
 
 
 def confidence_features(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
                         stats: TermStats) -> dict[str, float]:
     """What the confidence is computed from (all roughly 0..1)."""
     window_terms = set(terms(best.text))
+    window_text = best.text
     for step in (-1, 1):
         near = _neighbour(sentences, best, step)
         if near is not None:
             window_terms |= set(terms(near.text))
+            window_text += " " + near.text
+    asked = set(FIGURE.findall(question.text))
     passage_terms = set(terms(best.passage.chunk.text))
     missing = [stats.weight(t) for t in question.terms - passage_terms]
     return {
@@ -53,6 +56,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         # the thing asked for ("how many troops") is not even named near the best sentence
         "focus_missing": float(question.focus is not None and question.focus not in window_terms),
         "passage": 1.0 / best.passage.rank,
+        # the question names figures (a year, "152 mm") and none is near the best sentence
+        "figure_missing": float(bool(asked) and not asked & set(FIGURE.findall(window_text))),
     }
 
 

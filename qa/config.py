@@ -52,8 +52,8 @@ class Config:
     top_k: int = 5
     candidates: int = 30  # fused candidates handed to the reranker
     # Reranker weights (fitted by eval/tune.py on eval/qa.jsonl; see eval/README.md).
-    w_window: float = 0.8  # best sentence window
-    w_chunk: float = 0.15  # whole-chunk vector
+    w_window: float = 0.6  # best sentence window
+    w_chunk: float = 0.3  # whole-chunk vector
     w_bm25: float = 0.15  # BM25, relative to the best candidate
     w_fused: float = 0.0  # reciprocal of the fused rank
     w_neighbour: float = 0.3  # a sentence's better neighbour, in its window
@@ -63,13 +63,14 @@ class Config:
     w_typed: float = 0.1
     w_novelty: float = 0.0  # what a sentence adds beyond the question's words (eval/tune.py tries it: any
     # weight lowers accuracy on eval/qa.jsonl, so it is off)
+    w_conflict: float = 0.15  # subtracted: it names other figures than those the question names
     w_source: float = 0.05  # the question names the sentence's document by its title or source
 
     # Answering.
     max_answer_sentences: int = 3
-    abstain_threshold: float = 0.293
+    abstain_threshold: float = 0.335
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them).
-    confidence: tuple[float, ...] = (-1.431, 0.636, 0.677, 0.532, -1.171, 1.498, -0.361, -0.686, -1.416, 0.773)
+    confidence: tuple[float, ...] = (-1.192, 0.665, 0.845, 0.491, -0.624, 0.928, -0.873, -0.322, -1.660, 1.536, -1.939)
     second_ratio: float = 1.01  # a runner-up this close to the best sentence joins the answer (> 1: never)
     max_question_chars: int = 1000
 

@@ -204,6 +204,7 @@ class SentenceWeights:
     typed: float = 0.15
     novelty: float = 0.0
     source: float = 0.0
+    conflict: float = 0.0  # subtracted
 
 
 @dataclass
@@ -219,14 +220,29 @@ class ScoredSentence:
     typed: float
     novelty: float = 0.0  # share of its words the question does not use: it says something new
     source: float = 0.0  # how specifically the question names its document (TermStats.source_match)
+    conflict: float = 0.0  # names a different figure where the question names one (conflicting_numbers)
     score: float = 0.0
     heading: bool = False  # a markdown heading line: context, never an answer
 
     def weigh(self, weights: SentenceWeights) -> float:
         """Set and return the sentence's score under ``weights``."""
         self.score = (weights.semantic * self.semantic + weights.lexical * self.lexical + weights.typed * self.typed
-                      + weights.novelty * self.novelty + weights.source * self.source)
+                      + weights.novelty * self.novelty + weights.source * self.source
+                      - weights.conflict * self.conflict)
         return self.score
+
+
+FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+
+
+def conflicting_numbers(question: str, text: str) -> float:
+    """1.0 when the question names figures (a year, a resolution number, "152 mm") and ``text``
+    has none of them but others of the same length: Resolution 2375 where 2270 was asked."""
+    asked = set(FIGURE.findall(question))
+    if not asked:
+        return 0.0
+    found = set(FIGURE.findall(text))
+    return float(not asked & found and any(len(f) in {len(a) for a in asked} for f in found))
 
 
 def sentence_text(chunk: Chunk, sentence: Sentence) -> str:
@@ -248,7 +264,8 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             vector = embeddings.get(key(chunk, sent))
             semantic = float(np.dot(q, np.asarray(vector, dtype=np.float32))) if vector is not None else 0.0
             # "The former banned coal…": the sentence it refers back to names its subject
-            words = terms(text + " " + previous) if ANAPHORA.match(text) else terms(text)
+            context = text + " " + previous if ANAPHORA.match(text) else text
+            words = terms(context)
             lexical = stats.coverage(set(question.terms), set(words))
             if question.own_terms != question.terms:  # a follow-up: what it adds matters most
                 lexical = (lexical + stats.coverage(set(question.own_terms), set(words))) / 2
@@ -257,6 +274,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             own = set(terms(text))
             novelty = len(own - question.terms) / len(own) if own else 0.0
             s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,
+                               conflicting_numbers(question.text, context),
                                heading=is_heading(chunk.text, Sentence(sent.start - chunk.start, sent.end - chunk.start)))
             s.weigh(weights)
             scored.append(s)

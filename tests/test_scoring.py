@@ -21,3 +21,14 @@ def test_source_match_prefers_the_document_a_question_names():
     # a word every title shares says nothing about which document is meant
     shared = analyse("How much did China export?").terms
     assert all(stats.source_match(shared, d) <= 0.5 for d in ("a.md", "b.md", "c.md"))
+
+
+def test_conflicting_numbers_flags_other_figures_of_the_same_kind():
+    from qa.scoring import conflicting_numbers
+
+    question = "Which exports were banned by Resolution 2270?"
+    assert conflicting_numbers(question, "Resolution 2375, passed in 2017, restricted oil.") == 1.0
+    assert conflicting_numbers(question, "Resolutions 2270 and 2375 were passed.") == 0.0  # the asked one is there
+    assert conflicting_numbers(question, "It banned coal, iron and gold.") == 0.0  # no figure at all
+    assert conflicting_numbers(question, "About 40 percent of exports.") == 0.0  # not the same kind of figure
+    assert conflicting_numbers("Which exports were banned?", "Resolution 2375 banned oil.") == 0.0  # none asked
