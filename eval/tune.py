@@ -190,6 +190,8 @@ def main(argv=None) -> int:
     for name in ("w_window", "w_chunk", "w_bm25", "w_fused", "w_neighbour", "w_semantic", "w_lexical", "w_typed",
                  "w_novelty", "w_source", "w_conflict", "second_ratio"):
         print(f"    {name} = {getattr(config, name)}")
+    semantic = x[:, CONFIDENCE_FEATURES.index("semantic")]
+    print(f"    min_semantic = {0.8 * semantic[y == 1].min():.2f}")
     print(f"    abstain_threshold = {threshold:.3f}")
     print(f"    confidence = ({', '.join(f'{v:.3f}' for v in w)})  # bias, {', '.join(CONFIDENCE_FEATURES)}")
     return 0

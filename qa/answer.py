@@ -77,6 +77,8 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     ranked = sorted(candidates, key=lambda s: (-s.score, s.passage.rank))
     best = ranked[0]
     confidence = confidence_of(confidence_features(question, best, sentences, stats), config)
+    if best.semantic < config.min_semantic:
+        confidence = 0.0  # off-topic: the logistic model never saw such questions (see Config.min_semantic)
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
     chosen = [best]

@@ -68,6 +68,11 @@ class Config:
 
     # Answering.
     max_answer_sentences: int = 3
+    # Off-topic guard: the best sentence's similarity to the question below this means nothing
+    # in the documents is about it. The confidence model is fitted on near-miss unanswerable
+    # questions (all >= 0.45 here) and would extrapolate; eval/tune.py prints 0.8 x the lowest
+    # similarity of any answerable question's best sentence (0.25 on eval/qa.jsonl).
+    min_semantic: float = 0.2
     abstain_threshold: float = 0.335
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them).
     confidence: tuple[float, ...] = (-1.192, 0.665, 0.845, 0.491, -0.624, 0.928, -0.873, -0.322, -1.660, 1.536, -1.939)

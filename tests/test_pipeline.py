@@ -63,3 +63,10 @@ def test_json_shape(assistant):
     assert {"question", "answer", "abstained", "citations", "passages", "latency_ms"} <= set(data)
     assert {"marker", "doc", "title", "start", "end", "text", "score"} <= set(data["citations"][0])
     assert {"rank", "doc", "title", "start", "end", "text", "score"} <= set(data["passages"][0])
+
+
+@pytest.mark.parametrize("question", ["What is the recipe for a traditional Neapolitan pizza dough?",
+                                      "Who won the 2018 football World Cup?"])
+def test_off_topic_question_is_declined(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.confidence == 0.0 and not answer.citations
