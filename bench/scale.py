@@ -413,7 +413,9 @@ def run(args) -> list[dict]:
             cmd = [sys.executable, __file__, "--worker", "--size", str(size), "--mode", mode, "--corpus", str(corpus),
                    "--work", str(work), "--latency-questions", str(args.latency_questions)]
             cmd += ["--baseline"] if not args.no_encoder_baseline else []
-            if args.from_store:
+            if args.store:
+                cmd += ["--reuse-store-path", args.store]
+            elif args.from_store:
                 cmd += ["--from-store", args.from_store]
             elif mode == "server" and args.reuse_store:
                 cmd += ["--reuse-store-path", str(base / f"run_{size}_embedded" / "index" / "chroma")]
@@ -574,6 +576,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-store", action="store_true",
                         help="server mode serves the store the embedded run just built (`chroma run --path` on "
                              "it) and measures queries only, instead of indexing again: for the largest sizes")
+    parser.add_argument("--store", metavar="PATH",
+                        help="measure queries only, on the embedded store at PATH (an index/chroma folder) built "
+                             "earlier for this corpus, e.g. by a resumed `qa index`; server mode serves it")
     parser.add_argument("--from-store", metavar="PATH",
                         help="instead of indexing, copy the corpus's records from the embedded store of a larger "
                              "run of the same seed (PATH: its index/chroma folder), then measure queries")
