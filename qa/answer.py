@@ -41,7 +41,6 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         if near is not None:
             window_terms |= set(terms(near.text))
             window_text += " " + near.text
-    asked = set(FIGURE.findall(question.text))
     passage_terms = set(terms(best.passage.chunk.text))
     missing = [stats.weight(t) for t in question.terms - passage_terms]
     return {
@@ -57,7 +56,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "focus_missing": float(question.focus is not None and question.focus not in window_terms),
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
-        "figure_missing": float(bool(asked) and not asked & set(FIGURE.findall(window_text))),
+        "figure_missing": float(bool(question.figures) and not question.figures & set(FIGURE.findall(window_text))),
     }
 
 

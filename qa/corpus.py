@@ -53,10 +53,11 @@ def corpus_files(folder: Path) -> list[tuple[Path, str]]:
             if not path.name.startswith(".") and path.name.lower() != "readme.md"]
 
 
-def iter_corpus(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Document]:
-    """Documents one at a time, so memory does not grow with the corpus; every file that
-    cannot be used is appended to ``skipped`` as (relative id, reason) and logged."""
-    for path, rel in corpus_files(folder):
+def iter_corpus(files: list[tuple[Path, str]], skipped: list[tuple[str, str]]) -> Iterator[Document]:
+    """The documents of ``files`` (from ``corpus_files``) one at a time, so memory does not grow
+    with the corpus; every file that cannot be used is appended to ``skipped`` as (relative id,
+    reason) and logged."""
+    for path, rel in files:
         reason = ""
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             reason = f"unsupported file type {path.suffix or '(none)'}"
@@ -75,7 +76,7 @@ def iter_corpus(folder: Path, skipped: list[tuple[str, str]]) -> Iterator[Docume
 def load_corpus(folder: Path) -> LoadResult:
     """Load every supported file under ``folder`` (recursively), skipping bad ones with a warning."""
     result = LoadResult()
-    result.documents = list(iter_corpus(folder, result.skipped))
+    result.documents = list(iter_corpus(corpus_files(folder), result.skipped))
     return result
 
 

@@ -75,18 +75,22 @@ def sync(config: Config, store: ChunkStore, embedder, corpus_dir: Path | None = 
     report = IndexReport()
     present: set[str] = set()
     batch: list[tuple[Document, list[Chunk]]] = []
-    bar = _progress_bar(len(corpus_files(corpus_dir)), progress)
-    for doc in iter_corpus(corpus_dir, report.skipped):
+    pending = 0  # chunks in the batch
+    files = corpus_files(corpus_dir)
+    bar = _progress_bar(len(files), progress)
+    for doc in iter_corpus(files, report.skipped):
         present.add(doc.doc_id)
         bar.update(1)
         if is_current(doc, stored, config):
             report.unchanged.append(doc.doc_id)
             continue
         (report.updated if doc.doc_id in stored else report.added).append(doc.doc_id)
-        batch.append((doc, chunk_document(doc, config.chunk_chars, config.chunk_overlap)))
-        if sum(len(chunks) for _, chunks in batch) >= BATCH_CHUNKS:
+        chunks = chunk_document(doc, config.chunk_chars, config.chunk_overlap)
+        batch.append((doc, chunks))
+        pending += len(chunks)
+        if pending >= BATCH_CHUNKS:
             report.chunks_written += _write_batch(batch, store, embedder, config)
-            batch = []
+            batch, pending = [], 0
     if batch:
         report.chunks_written += _write_batch(batch, store, embedder, config)
     bar.close()

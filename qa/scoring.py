@@ -52,6 +52,7 @@ DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May
                   r"November|December)\b", re.I)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 TOKEN = re.compile(r"[\w$%’'-]+")
+FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 # Footnote markers and opening quotes that may stand before a sentence's first word.
 LEAD_IN = r"^(?:\[\d+\]\s*|[«“\"‘']\s*)*"
 # A sentence opening with one of these leans on the sentence before it.
@@ -122,7 +123,8 @@ class TermStats:
         self.n = max(len(chunks), 1)
         self.idf = {t: math.log(1 + self.n / c) for t, c in df.items()}
         self.unseen = math.log(1 + self.n)  # a term the corpus never uses is as rare as can be
-        self.source_terms = {c.doc_id: frozenset(terms(f"{c.title} {c.source}")) for c in chunks}
+        titles = {c.doc_id: f"{c.title} {c.source}" for c in chunks}
+        self.source_terms = {doc_id: frozenset(terms(title)) for doc_id, title in titles.items()}
         source_df = Counter(t for words in self.source_terms.values() for t in words)
         docs = max(len(self.source_terms), 1)
         self.source_idf = {t: math.log(1 + docs / c) / math.log(1 + docs) for t, c in source_df.items()}
@@ -171,6 +173,7 @@ class Question:
     kind: str | None
     focus: str | None = None  # stemmed head noun of what is asked for
     own_terms: frozenset[str] = frozenset()  # the turn's own terms, without the previous turn's
+    figures: frozenset[str] = frozenset()  # the figures it names: a year, a resolution number, "152"
 
 
 # Where a question asking for two things splits: ", and what …", "; which …".
@@ -192,7 +195,7 @@ def analyse(question: str, context: str = "") -> Question:
     """The question's terms (plus those of ``context``, a previous turn), its answer kind and focus."""
     query = f"{context} {question}".strip()
     return Question(question, query, frozenset(terms(query)), answer_kind(question), answer_focus(question),
-                    frozenset(terms(question)))
+                    frozenset(terms(question)), frozenset(FIGURE.findall(question)))
 
 
 @dataclass(frozen=True)
@@ -232,17 +235,14 @@ class ScoredSentence:
         return self.score
 
 
-FIGURE = re.compile(r"\d[\d,.]*\d|\d")
-
-
-def conflicting_numbers(question: str, text: str) -> float:
-    """1.0 when the question names figures (a year, a resolution number, "152 mm") and ``text``
-    has none of them but others of the same length: Resolution 2375 where 2270 was asked."""
-    asked = set(FIGURE.findall(question))
+def conflicting_numbers(asked: frozenset[str], text: str) -> float:
+    """1.0 when the question names figures (``Question.figures``) and ``text`` has none of them
+    but others of the same length: Resolution 2375 where 2270 was asked."""
     if not asked:
         return 0.0
     found = set(FIGURE.findall(text))
-    return float(not asked & found and any(len(f) in {len(a) for a in asked} for f in found))
+    lengths = {len(a) for a in asked}
+    return float(not asked & found and any(len(f) in lengths for f in found))
 
 
 def sentence_text(chunk: Chunk, sentence: Sentence) -> str:
@@ -274,7 +274,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             own = set(terms(text))
             novelty = len(own - question.terms) / len(own) if own else 0.0
             s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,
-                               conflicting_numbers(question.text, context),
+                               conflicting_numbers(question.figures, context),
                                heading=is_heading(chunk.text, Sentence(sent.start - chunk.start, sent.end - chunk.start)))
             s.weigh(weights)
             scored.append(s)

@@ -26,9 +26,9 @@ def test_source_match_prefers_the_document_a_question_names():
 def test_conflicting_numbers_flags_other_figures_of_the_same_kind():
     from qa.scoring import conflicting_numbers
 
-    question = "Which exports were banned by Resolution 2270?"
+    question = analyse("Which exports were banned by Resolution 2270?").figures
     assert conflicting_numbers(question, "Resolution 2375, passed in 2017, restricted oil.") == 1.0
     assert conflicting_numbers(question, "Resolutions 2270 and 2375 were passed.") == 0.0  # the asked one is there
     assert conflicting_numbers(question, "It banned coal, iron and gold.") == 0.0  # no figure at all
     assert conflicting_numbers(question, "About 40 percent of exports.") == 0.0  # not the same kind of figure
-    assert conflicting_numbers("Which exports were banned?", "Resolution 2375 banned oil.") == 0.0  # none asked
+    assert conflicting_numbers(analyse("Which exports were banned?").figures, "Resolution 2375 banned oil.") == 0.0  # none asked
