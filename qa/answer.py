@@ -12,7 +12,7 @@ import re
 
 from qa.config import Config
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import ANAPHORA, FIGURE, Question, ScoredSentence, TermStats, terms
+from qa.scoring import ANAPHORA, Question, ScoredSentence, TermStats, figures, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_ANSWER_WORDS = 60
@@ -23,6 +23,7 @@ MULTI_PART = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\
                         r"\S\s+and (what|which|how|who|when|where|why)\b|"  # not a follow-up's opening "And how …"
                         r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
 SENTENCE_END = ".!?:;”\"’')»…"
+CLOSERS = "”\"’')»"
 TRAILING_NOTE = re.compile(r"(\s*\[\d+\])+\s*$|\s+$")  # footnote markers after the full stop
 EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
 
@@ -56,7 +57,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "focus_missing": float(question.focus is not None and question.focus not in window_terms),
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
-        "figure_missing": float(bool(question.figures) and not question.figures & set(FIGURE.findall(window_text))),
+        "figure_missing": float(bool(question.figures) and not question.figures & figures(window_text)),
     }
 
 
@@ -102,10 +103,11 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
 
 
 def _can_lead(s: ScoredSentence) -> bool:
-    """Long enough, and a sentence rather than a heading or a title line (those end without
-    punctuation; a "Label: value" line counts as a sentence)."""
+    """Long enough, and a statement rather than a heading or a title line (those end without
+    punctuation; a "Label: value" line counts as a statement) or a question (it asserts nothing)."""
     text = TRAILING_NOTE.sub("", s.text)
-    return len(text) >= MIN_SENTENCE_CHARS and not s.heading and (text[-1:] in SENTENCE_END or ":" in text)
+    asks = text.rstrip(CLOSERS).endswith("?")
+    return len(text) >= MIN_SENTENCE_CHARS and not s.heading and not asks and (text[-1:] in SENTENCE_END or ":" in text)
 
 
 def _distinct(sentences: list[ScoredSentence]) -> list[ScoredSentence]:

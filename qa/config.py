@@ -65,6 +65,7 @@ class Config:
     # weight lowers accuracy on eval/qa.jsonl, so it is off)
     w_conflict: float = 0.15  # subtracted: it names other figures than those the question names
     w_source: float = 0.05  # the question names the sentence's document by its title or source
+    title_terms: float = 0.5  # weight, in lexical overlap, of question terms naming the sentence's document
 
     # Answering.
     max_answer_sentences: int = 3
@@ -73,10 +74,10 @@ class Config:
     # questions (all >= 0.45 here) and would extrapolate; eval/tune.py prints 0.8 x the lowest
     # similarity of any answerable question's best sentence (0.25 on eval/qa.jsonl).
     min_semantic: float = 0.2
-    abstain_threshold: float = 0.335
+    abstain_threshold: float = 0.3497
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them).
-    confidence: tuple[float, ...] = (-1.192, 0.665, 0.845, 0.491, -0.624, 0.928, -0.873, -0.322, -1.660, 1.536, -1.939)
-    second_ratio: float = 1.01  # a runner-up this close to the best sentence joins the answer (> 1: never)
+    confidence: tuple[float, ...] = (-0.811, 0.717, 1.025, 0.405, -0.707, 0.905, -0.865, -0.405, -1.543, 1.003, -1.862)
+    second_ratio: float = 0.95  # a runner-up this close to the best sentence joins the answer (> 1: never)
     max_question_chars: int = 1000
 
     # Serving.

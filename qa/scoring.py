@@ -53,6 +53,7 @@ DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 TOKEN = re.compile(r"[\w$%’'-]+")
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+FOOTNOTE = re.compile(r"\[\d+\]")  # "[17]": a reference, not a figure
 # Footnote markers and opening quotes that may stand before a sentence's first word.
 LEAD_IN = r"^(?:\[\d+\]\s*|[«“\"‘']\s*)*"
 # A sentence opening with one of these leans on the sentence before it.
@@ -85,6 +86,11 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def figures(text: str) -> frozenset[str]:
+    """The figures ``text`` names (a year, a resolution number, "152"), footnote markers aside."""
+    return frozenset(FIGURE.findall(FOOTNOTE.sub(" ", text)))
+
+
 def answer_kind(question: str) -> str | None:
     """What kind of answer the question asks for: "number", "date", "entity", "reason" or None."""
     if REASON_QUESTION.search(question):
@@ -100,6 +106,7 @@ def answer_kind(question: str) -> str | None:
 
 def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
+    text = FOOTNOTE.sub(" ", text)
     if kind == "number":
         return float(bool(NUMBER.search(text)))
     if kind == "date":
@@ -140,10 +147,15 @@ class TermStats:
         """IDF of one stemmed term."""
         return self.idf.get(term, self.unseen)
 
-    def coverage(self, question_terms: set[str], text_terms: set[str]) -> float:
-        """IDF-weighted share of the question's terms that ``text`` contains (0..1)."""
-        total = sum(self.weight(t) for t in question_terms)
-        return sum(self.weight(t) for t in question_terms & text_terms) / total if total else 0.0
+    def coverage(self, question_terms: set[str], text_terms: set[str], named: frozenset[str] = frozenset(),
+                 named_weight: float = 1.0) -> float:
+        """IDF-weighted share of the question's terms that ``text`` contains (0..1); terms in
+        ``named`` count ``named_weight`` times their IDF."""
+        def weight(t: str) -> float:
+            return self.weight(t) * (named_weight if t in named else 1.0)
+
+        total = sum(weight(t) for t in question_terms)
+        return sum(weight(t) for t in question_terms & text_terms) / total if total else 0.0
 
 
 HOW_MANY = re.compile(r"\bhow many ((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|have|has|had|did|do|does|were|was|are|is|"
@@ -195,7 +207,7 @@ def analyse(question: str, context: str = "") -> Question:
     """The question's terms (plus those of ``context``, a previous turn), its answer kind and focus."""
     query = f"{context} {question}".strip()
     return Question(question, query, frozenset(terms(query)), answer_kind(question), answer_focus(question),
-                    frozenset(terms(question)), frozenset(FIGURE.findall(question)))
+                    frozenset(terms(question)), figures(question))
 
 
 @dataclass(frozen=True)
@@ -208,6 +220,9 @@ class SentenceWeights:
     novelty: float = 0.0
     source: float = 0.0
     conflict: float = 0.0  # subtracted
+    # How much a question term that names the sentence's document (its title or source) counts
+    # toward lexical overlap: every sentence of that document is about it, so it tells them apart less.
+    title_terms: float = 1.0
 
 
 @dataclass
@@ -240,7 +255,7 @@ def conflicting_numbers(asked: frozenset[str], text: str) -> float:
     but others of the same length: Resolution 2375 where 2270 was asked."""
     if not asked:
         return 0.0
-    found = set(FIGURE.findall(text))
+    found = figures(text)
     lengths = {len(a) for a in asked}
     return float(not asked & found and any(len(f) in lengths for f in found))
 
@@ -258,6 +273,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
     for passage in passages:
         chunk = passage.chunk
         source = stats.source_match(question.terms, chunk.doc_id)
+        named = stats.source_terms.get(chunk.doc_id, frozenset())
         previous = ""
         for i, sent in enumerate(chunk.sentences):
             text = sentence_text(chunk, sent)
@@ -266,9 +282,10 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             # "The former banned coal…": the sentence it refers back to names its subject
             context = text + " " + previous if ANAPHORA.match(text) else text
             words = terms(context)
-            lexical = stats.coverage(set(question.terms), set(words))
+            lexical = stats.coverage(set(question.terms), set(words), named, weights.title_terms)
             if question.own_terms != question.terms:  # a follow-up: what it adds matters most
-                lexical = (lexical + stats.coverage(set(question.own_terms), set(words))) / 2
+                added = stats.coverage(set(question.own_terms), set(words), named, weights.title_terms)
+                lexical = (lexical + added) / 2
             previous = text
             typed = holds_kind(question.kind, text, question.text)
             own = set(terms(text))

@@ -32,3 +32,25 @@ def test_conflicting_numbers_flags_other_figures_of_the_same_kind():
     assert conflicting_numbers(question, "It banned coal, iron and gold.") == 0.0  # no figure at all
     assert conflicting_numbers(question, "About 40 percent of exports.") == 0.0  # not the same kind of figure
     assert conflicting_numbers(analyse("Which exports were banned?").figures, "Resolution 2375 banned oil.") == 0.0  # none asked
+
+
+def test_footnote_markers_are_not_figures():
+    from qa.scoring import conflicting_numbers, figures, holds_kind
+
+    assert figures("Trade grew 40 percent in 2023.[17]") == {"40", "2023"}
+    # "[17]" is a reference: it neither answers "how long" nor names another figure
+    assert holds_kind("number", "Moscow and Beijing guard their respective borders.[17]") == 0.0
+    assert holds_kind("number", "The border is about 840 miles long.[17]") == 1.0
+    assert conflicting_numbers(analyse("What did Resolution 2270 ban?").figures, "Coal was banned.[2375]") == 0.0
+
+
+def test_terms_naming_the_document_count_less_in_overlap():
+    stats = TermStats([_chunk("a.md", "Geopolitical report on sanctions", "Example"),
+                       _chunk("b.md", "Arms trade", "Example")])
+    question = set(analyse("Who authored the geopolitical report on sanctions?").terms)
+    named = stats.source_terms["a.md"]
+    byline, restating = {"author", "rossi"}, {"geopolit", "report", "sanction"}
+    # by plain overlap the sentence restating the title wins; with title terms discounted the byline does
+    assert stats.coverage(question, restating) > stats.coverage(question, byline)
+    assert stats.coverage(question, byline, named, 0.25) > stats.coverage(question, restating, named, 0.25)
+    assert stats.coverage(question, byline, named, 1.0) == stats.coverage(question, byline)
