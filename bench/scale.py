@@ -402,6 +402,11 @@ def run(args) -> list[dict]:
     from make_corpus import generate
 
     base = Path(args.work or tempfile.mkdtemp(prefix="qa_bench_"))
+    wiped = [base / name for size in args.docs
+             for name in (f"corpus_{size}", *(f"run_{size}_{mode}" for mode in args.modes))]
+    for kept in filter(None, (args.store, args.from_store)):  # each run's corpus and folder are emptied first
+        if any(Path(kept).resolve().is_relative_to(w.resolve()) for w in wiped):
+            raise SystemExit(f"{kept} lies in a folder this run would empty: choose another --work than {base}")
     results = []
     for size in args.docs:
         corpus = base / f"corpus_{size}"
