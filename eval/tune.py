@@ -177,7 +177,8 @@ def main(argv=None) -> int:
     assistant.index(progress=False)
     stats = assistant.retriever.stats
     items = load_eval_set(args.set)
-    rows_for = {v: collect(Assistant(base.replace(title_terms=v)), items) for v in {*TITLE_TERMS, base.title_terms}}
+    rows_for = {v: collect(assistant if v == base.title_terms else Assistant(base.replace(title_terms=v)), items)
+                for v in {*TITLE_TERMS, base.title_terms}}
     rows = rows_for[base.title_terms]
     print(f"{len(rows)} questions; grid of {np.prod([len(v) for v in GRID.values()])} weightings", flush=True)
     config = grid_search(rows, base, stats)
