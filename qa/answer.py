@@ -12,7 +12,7 @@ import re
 
 from qa.config import Config
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import ANAPHORA, Question, ScoredSentence, TermStats, figures, terms
+from qa.scoring import ANAPHORA, FOOTNOTE, Question, ScoredSentence, TermStats, figures, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_ANSWER_WORDS = 60
@@ -24,7 +24,7 @@ MULTI_PART = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\
                         r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
 SENTENCE_END = ".!?:;”\"’')»…"
 CLOSERS = "”\"’')»"
-TRAILING_NOTE = re.compile(r"(\s*\[\d+\])+\s*$|\s+$")  # footnote markers after the full stop
+TRAILING_NOTE = re.compile(rf"(\s*{FOOTNOTE.pattern})+\s*$|\s+$")  # footnote markers after the full stop
 EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
 
 

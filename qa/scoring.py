@@ -55,7 +55,7 @@ TOKEN = re.compile(r"[\w$%’'-]+")
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 FOOTNOTE = re.compile(r"\[\d+\]")  # "[17]": a reference, not a figure
 # Footnote markers and opening quotes that may stand before a sentence's first word.
-LEAD_IN = r"^(?:\[\d+\]\s*|[«“\"‘']\s*)*"
+LEAD_IN = rf"^(?:{FOOTNOTE.pattern}\s*|[«“\"‘']\s*)*"
 # A sentence opening with one of these leans on the sentence before it.
 ANAPHORA = re.compile(LEAD_IN + r"(this|these|that|those|it|its|they|their|such|he|she|his|her|however|moreover|"
                       r"additionally|furthermore|therefore|thus|as a result|in addition|also|the former|the latter|"
@@ -147,8 +147,8 @@ class TermStats:
         """IDF of one stemmed term."""
         return self.idf.get(term, self.unseen)
 
-    def coverage(self, question_terms: set[str], text_terms: set[str], named: frozenset[str] = frozenset(),
-                 named_weight: float = 1.0) -> float:
+    def coverage(self, question_terms: frozenset[str] | set[str], text_terms: set[str],
+                 named: frozenset[str] = frozenset(), named_weight: float = 1.0) -> float:
         """IDF-weighted share of the question's terms that ``text`` contains (0..1); terms in
         ``named`` count ``named_weight`` times their IDF."""
         def weight(t: str) -> float:
@@ -279,16 +279,16 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             text = sentence_text(chunk, sent)
             vector = embeddings.get(key(chunk, sent))
             semantic = float(np.dot(q, np.asarray(vector, dtype=np.float32))) if vector is not None else 0.0
+            own = set(terms(text))
             # "The former banned coal…": the sentence it refers back to names its subject
-            context = text + " " + previous if ANAPHORA.match(text) else text
-            words = terms(context)
-            lexical = stats.coverage(set(question.terms), set(words), named, weights.title_terms)
+            anaphoric = ANAPHORA.match(text)
+            context = text + " " + previous if anaphoric else text
+            words = own | set(terms(previous)) if anaphoric else own
+            lexical = stats.coverage(question.terms, words, named, weights.title_terms)
             if question.own_terms != question.terms:  # a follow-up: what it adds matters most
-                added = stats.coverage(set(question.own_terms), set(words), named, weights.title_terms)
-                lexical = (lexical + added) / 2
+                lexical = (lexical + stats.coverage(question.own_terms, words, named, weights.title_terms)) / 2
             previous = text
             typed = holds_kind(question.kind, text, question.text)
-            own = set(terms(text))
             novelty = len(own - question.terms) / len(own) if own else 0.0
             s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,
                                conflicting_numbers(question.figures, context),
