@@ -12,7 +12,7 @@ import re
 
 from qa.config import Config
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import ANAPHORA, FOOTNOTE, Question, ScoredSentence, TermStats, figures, terms
+from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStats, figures, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_ANSWER_WORDS = 60
@@ -28,6 +28,9 @@ TRAILING_NOTE = re.compile(rf"(\s*{FOOTNOTE.pattern})+\s*$|\s+$")  # footnote ma
 EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
 
 
+# Answer kinds whose absence from the best sentence says the fact is not there. A reason is
+# often given without a cue word ("the deep links … make it challenging"), so its absence says little.
+TELLING_KINDS = ("number", "date", "entity")
 CONFIDENCE_FEATURES = ("semantic", "lexical", "typed", "kind_missing", "window", "rare_missing", "unseen",
                        "focus_missing", "passage", "figure_missing")
 
@@ -45,10 +48,11 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
     passage_terms = set(terms(best.passage.chunk.text))
     missing = [stats.weight(t) for t in question.terms - passage_terms]
     return {
-        "semantic": best.semantic,
+        # "The former passed in March 2016 …" is about what the sentence it completes names
+        "semantic": max(s.semantic for s in _unit(best, sentences)),
         "lexical": best.lexical,
         "typed": best.typed,
-        "kind_missing": float(question.kind is not None and not best.typed),
+        "kind_missing": float(question.kind in TELLING_KINDS and not best.typed),
         "window": stats.coverage(set(question.terms), window_terms),
         "rare_missing": max(missing, default=0.0) / stats.unseen,
         # share of the question's weight in words the corpus never uses
@@ -76,23 +80,18 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
         return Answer(question.text, NO_ANSWER, True, 0.0, passages=passages, query=question.query)
     ranked = sorted(candidates, key=lambda s: (-s.score, s.passage.rank))
     best = ranked[0]
-    confidence = confidence_of(confidence_features(question, best, sentences, stats), config)
-    if best.semantic < config.min_semantic:
+    features = confidence_features(question, best, sentences, stats)
+    confidence = confidence_of(features, config)
+    if features["semantic"] < config.min_semantic:
         confidence = 0.0  # off-topic: the logistic model never saw such questions (see Config.min_semantic)
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
-    chosen = [best]
-    previous, following = _neighbour(sentences, best, -1), _neighbour(sentences, best, +1)
-    if ANAPHORA.match(best.text) and previous is not None and _words([previous, best]) <= MAX_LEAD_WORDS:
-        chosen.insert(0, previous)  # the sentence it refers back to completes it
-    elif best.text.rstrip().endswith(":") and following is not None and _words([best, following]) <= MAX_LEAD_WORDS:
-        chosen.append(following)  # it introduces what follows (a quote, a list)
-    lead_words = _words(chosen)  # the lead is never cut: "This clause allowed …" needs its clause
+    units = [_unit(best, sentences)]
     if MULTI_PART.search(question.text):
-        chosen += _cover_rest(question, ranked, chosen, stats, config)
-    elif len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score and ranked[1] not in chosen:
-        chosen.append(ranked[1])  # a near tie: the evidence cannot tell them apart, give both
-    chosen = _within_words(chosen, config.max_answer_sentences, max(MAX_ANSWER_WORDS, lead_words))
+        units += [_unit(s, sentences) for s in _cover_rest(question, ranked, units[0], stats, config)]
+    elif len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score:
+        units.append(_unit(ranked[1], sentences))  # a near tie: the evidence cannot tell them apart, give both
+    chosen = _within_words(units, config.max_answer_sentences, max(MAX_ANSWER_WORDS, _words(units[0])))
     citations, parts = [], []
     for marker, s in enumerate(chosen, 1):
         chunk = s.passage.chunk
@@ -100,6 +99,20 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
                                   s.text, chunk.text, chunk.start, s.score))
         parts.append(f"{s.text} [{marker}]")
     return Answer(question.text, " ".join(parts), False, confidence, citations, passages, query=question.query)
+
+
+def _unit(s: ScoredSentence, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    """``s`` with the neighbour that completes it: the sentence it refers back to ("This clause
+    allowed …"), or what its colon introduces (a quote, a list)."""
+    if REFERS_BACK.match(s.text):
+        previous = _neighbour(sentences, s, -1)
+        if previous is not None and _words([previous, s]) <= MAX_LEAD_WORDS:
+            return [previous, s]
+    if s.text.rstrip().endswith(":"):
+        following = _neighbour(sentences, s, +1)
+        if following is not None and _words([s, following]) <= MAX_LEAD_WORDS:
+            return [s, following]
+    return [s]
 
 
 def _can_lead(s: ScoredSentence) -> bool:
@@ -141,9 +154,9 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
         for s in ranked:
             if s.score < floor or (s.passage.chunk.doc_id, s.sentence.start) in taken:
                 continue
-            g = stats.coverage(missing, set(terms(s.text))) * s.score
-            if g > gain:
-                best, gain = s, g
+            share = stats.coverage(missing, set(terms(s.text)))
+            if share >= config.extra_share and share * s.score > gain:
+                best, gain = s, share * s.score
         if best is None:
             break
         added.append(best)
@@ -151,13 +164,17 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
     return added
 
 
-def _within_words(chosen: list[ScoredSentence], limit: int, max_words: int) -> list[ScoredSentence]:
-    """At most ``limit`` sentences and ``max_words`` words; the first always stays."""
-    kept: list[ScoredSentence] = []
-    for s in chosen[:limit]:
-        if kept and _words(kept + [s]) > max_words:
-            break
-        kept.append(s)
+def _within_words(units: list[list[ScoredSentence]], limit: int, max_words: int) -> list[ScoredSentence]:
+    """Units in order, up to ``limit`` sentences and ``max_words`` words; the first always stays.
+    An extra unit that does not fit whole comes without its completing neighbour if that fits; a
+    sentence already given (an extra's antecedent may be the lead) is not repeated."""
+    kept: list[ScoredSentence] = list(units[0])
+    for unit in units[1:]:
+        for option in (unit, unit[-1:] if REFERS_BACK.match(unit[-1].text) else unit[:1]):
+            new = [s for s in option if s not in kept]
+            if len(kept) + len(new) <= limit and _words(kept + new) <= max_words:
+                kept += new
+                break
     return kept
 
 

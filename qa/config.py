@@ -52,11 +52,11 @@ class Config:
     top_k: int = 5
     candidates: int = 30  # fused candidates handed to the reranker
     # Reranker weights (fitted by eval/tune.py on eval/qa.jsonl; see eval/README.md).
-    w_window: float = 0.6  # best sentence window
+    w_window: float = 0.8  # best sentence window
     w_chunk: float = 0.3  # whole-chunk vector
     w_bm25: float = 0.15  # BM25, relative to the best candidate
     w_fused: float = 0.0  # reciprocal of the fused rank
-    w_neighbour: float = 0.3  # a sentence's better neighbour, in its window
+    w_neighbour: float = 0.0  # a sentence's better neighbour, in its window
     # Sentence-score weights: bi-encoder similarity, rare-term overlap, answer kind.
     w_semantic: float = 0.45
     w_lexical: float = 0.45
@@ -65,7 +65,7 @@ class Config:
     # weight lowers accuracy on eval/qa.jsonl, so it is off)
     w_conflict: float = 0.15  # subtracted: it names other figures than those the question names
     w_source: float = 0.05  # the question names the sentence's document by its title or source
-    title_terms: float = 0.5  # weight, in lexical overlap, of question terms naming the sentence's document
+    title_terms: float = 0.25  # weight, in lexical overlap, of question terms naming the sentence's document
 
     # Answering.
     max_answer_sentences: int = 3
@@ -73,11 +73,14 @@ class Config:
     # in the documents is about it. The confidence model is fitted on near-miss unanswerable
     # questions (all >= 0.45 here) and would extrapolate; eval/tune.py prints 0.8 x the lowest
     # similarity of any answerable question's best sentence (0.25 on eval/qa.jsonl).
-    min_semantic: float = 0.2
-    abstain_threshold: float = 0.3497
+    min_semantic: float = 0.19
+    abstain_threshold: float = 0.3764
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them).
-    confidence: tuple[float, ...] = (-0.811, 0.717, 1.025, 0.405, -0.707, 0.905, -0.865, -0.405, -1.543, 1.003, -1.862)
+    confidence: tuple[float, ...] = (-0.980, 0.679, 0.653, -0.360, -1.343, 0.436, 0.112, -0.028, -0.565, 0.591, -2.058)
     second_ratio: float = 0.95  # a runner-up this close to the best sentence joins the answer (> 1: never)
+    # A multi-part question's extra sentence must hold at least this share of the question's
+    # still-missing term weight: one that shares a stray word is filler with a citation.
+    extra_share: float = 0.2
     max_question_chars: int = 1000
 
     # Serving.

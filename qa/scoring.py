@@ -32,13 +32,18 @@ one ones please say says said tell type way ways whose whether
 """.split())
 
 NUMBER_QUESTION = re.compile(
-    r"\b(how (much|many|large|big|long|high|far|often)|what (percentage|percent|share|proportion|fraction|amount|"
-    r"value|volume|number|sum|level|figure|size|quantity|rate)|by how much|what was the (value|amount|figure))\b", re.I)
-REASON_QUESTION = re.compile(r"^\s*(why|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
-                             r"\b(what|which) (\w+ )?(reasons?|causes?|explains?|motivat\w*|drives?)\b", re.I)
+    r"\b(how (much|many|large|big|long|high|far|often)|what (\w+ )?(percentage|percent|share|proportion|fraction|amount|"
+    r"value|volume|number|sum|level|figure|size|quantity|rate|price|cost)|by how much|what was the (value|amount|figure))\b",
+    re.I)
+REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
+                             r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
+                             r"drivers?|rationale|justifications?|purposes?|payoffs?)\b", re.I)
 REASON = re.compile(r"\b(because|due to|owing to|as a result|result of|since|given|thanks to|in order to|so that|"
                     r"driven by|stems? from|allow\w*|enabl\w*|complicat\w*|aim\w* to|so as to|reason|"
-                    r"lead(s|ing)? to|led to|caus\w*|therefore|hence|thus|rooted in)\b", re.I)
+                    r"lead(s|ing)? to|led to|caus\w*|therefore|hence|thus|rooted in|intend\w*|goal|purpose|objective|"
+                    r"explanation|explain\w*|traced? to|attribut\w* to|needs? to|in a bid to|seek\w* to|in response to|"
+                    r"respond\w* to|motiv\w*|to (avoid|prevent|protect|preserve|ensure|mitigate|counter|maintain|secure))\b",
+                    re.I)
 DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b", re.I)
 ENTITY_QUESTION = re.compile(
     r"\b(who|whom|whose|which|what) (\w+ ){0,2}(company|companies|firm|firms|organi[sz]ation|organi[sz]ations|agency|"
@@ -48,6 +53,7 @@ ENTITY_QUESTION = re.compile(
     r"report|think tank|city|cities|group|state|states|port|university|media|outlet)\b|^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
 NUMBER = re.compile(r"(\$|€|£)?\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand)?|"
                     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", re.I)
+BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"), not a quantity
 DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|"
                   r"November|December)\b", re.I)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
@@ -56,10 +62,14 @@ FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 FOOTNOTE = re.compile(r"\[\d+\]")  # "[17]": a reference, not a figure
 # Footnote markers and opening quotes that may stand before a sentence's first word.
 LEAD_IN = rf"^(?:{FOOTNOTE.pattern}\s*|[«“\"‘']\s*)*"
-# A sentence opening with one of these leans on the sentence before it.
-ANAPHORA = re.compile(LEAD_IN + r"(this|these|that|those|it|its|they|their|such|he|she|his|her|however|moreover|"
-                      r"additionally|furthermore|therefore|thus|as a result|in addition|also|the former|the latter|"
-                      r"the same)\b", re.I)
+# A sentence opening with one of these needs the sentence before it to be understood: it names
+# what "this" or "the former" is, or the cause that "as a result" follows from.
+REFERENCE = (r"this|these|that|those|it|its|they|their|such|he|she|his|her|therefore|thus|as a result|"
+             r"the former|the latter|the same")
+# These only link to the sentence before: "However, trade reached $216.53 million" stands alone.
+CONNECTIVE = r"however|moreover|additionally|furthermore|in addition|also"
+REFERS_BACK = re.compile(LEAD_IN + rf"({REFERENCE})\b", re.I)
+ANAPHORA = re.compile(LEAD_IN + rf"({REFERENCE}|{CONNECTIVE})\b", re.I)  # either way, it continues a thought
 
 
 @lru_cache(maxsize=1)
@@ -107,8 +117,8 @@ def answer_kind(question: str) -> str | None:
 def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
     text = FOOTNOTE.sub(" ", text)
-    if kind == "number":
-        return float(bool(NUMBER.search(text)))
+    if kind == "number":  # a quantity: a year or a resolution number alone is no answer to "how many"
+        return float(any(not BARE_NUMBER.fullmatch(m.group().strip().rstrip(",.")) for m in NUMBER.finditer(text)))
     if kind == "date":
         return float(bool(DATE.search(text)))
     if kind == "reason":
@@ -191,16 +201,22 @@ class Question:
 # Where a question asking for two things splits: ", and what …", "; which …".
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+(?=(?:what|which|how|who|when|where|why|whose|at what|in what|"
                            r"by how|for what)\b)|;\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
-MIN_PART_TERMS = 3  # a shorter part ("and at what value?") is read with the part before it
+MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own
 
 
-def split_parts(question: str) -> list[tuple[str, str]]:
-    """(part, context) for each part of a question that asks for several things; one part
-    (with no context) for any other question."""
-    parts = [p.strip(" ,;") for p in PART_BOUNDARY.split(question) if p and p.strip(" ,;")]
-    if len(parts) < 2:
-        return [(question, "")]
-    return [(p, "" if i == 0 or len(terms(p)) >= MIN_PART_TERMS else parts[0]) for i, p in enumerate(parts)]
+def split_parts(question: str) -> list[str]:
+    """The parts of a question that asks for several things, each to be answered on its own;
+    ``[question]`` for any other. A part too short to stand alone stays with its neighbour: "When
+    and where was the meeting held?" asks one thing about one event."""
+    parts, start = [], 0
+    cuts = list(PART_BOUNDARY.finditer(question))
+    for cut, after in zip(cuts, [c.start() for c in cuts[1:]] + [len(question)]):
+        left, right = question[start:cut.start()], question[cut.end():after]
+        if len(terms(left)) >= MIN_PART_TERMS and len(terms(right)) >= MIN_PART_TERMS:
+            parts.append(left.strip(" ,;"))
+            start = cut.end()
+    parts.append(question[start:].strip(" ,;"))
+    return parts
 
 
 def analyse(question: str, context: str = "") -> Question:

@@ -1,4 +1,5 @@
-"""Answer composition on hand-made scored sentences (no model): what may lead an answer."""
+"""Answer composition on hand-made scored sentences (no model): what may lead an answer, what
+joins it."""
 
 from qa.answer import NO_ANSWER, compose
 from qa.chunking import split_sentences
@@ -8,22 +9,51 @@ from qa.scoring import ScoredSentence, TermStats, analyse
 
 TEXT = ("WILL CHINA AND NORTH KOREA CONSUME RUSSIA?\n"
         "Russia buys artillery shells from North Korea and pays in food and fuel.")
+CONFIG = Config(abstain_threshold=0.0, second_ratio=1.01)  # always answer, never add a runner-up
 
 
-def _sentences(scores: list[float]) -> tuple[Passage, list[ScoredSentence]]:
-    spans = tuple(split_sentences(TEXT))
-    chunk = Chunk("doc.md#0", "doc.md", "Doc", 0, 0, len(TEXT), TEXT, spans)
+def _sentences(text: str, scores: list[float]) -> tuple[Passage, list[ScoredSentence]]:
+    spans = tuple(split_sentences(text))
+    assert len(spans) == len(scores)
+    chunk = Chunk("doc.md#0", "doc.md", "Doc", 0, 0, len(text), text, spans)
     passage = Passage(chunk, 1.0, rank=1)
-    scored = [ScoredSentence(passage, i, span, TEXT[span.start:span.end], semantic=0.8, lexical=0.8, typed=0.0,
+    scored = [ScoredSentence(passage, i, span, text[span.start:span.end], semantic=0.8, lexical=0.8, typed=0.0,
                              score=score) for i, (span, score) in enumerate(zip(spans, scores))]
     return passage, scored
 
 
-def test_a_question_in_the_text_never_leads_the_answer():
-    passage, sentences = _sentences([0.9, 0.6])  # the rhetorical question scores best
-    stats = TermStats([passage.chunk])
-    config = Config(abstain_threshold=0.0, second_ratio=1.01)
-    answer = compose(analyse("What does Russia pay North Korea with?"), [passage], sentences, stats, config)
+def _answer(question: str, text: str, scores: list[float], config: Config = CONFIG) -> list[str]:
+    passage, sentences = _sentences(text, scores)
+    answer = compose(analyse(question), [passage], sentences, TermStats([passage.chunk]), config)
     assert answer.answer != NO_ANSWER
-    assert answer.citations[0].text.startswith("Russia buys artillery shells")
-    assert all(not c.text.endswith("?") for c in answer.citations)
+    return [c.text for c in answer.citations]
+
+
+def test_a_question_in_the_text_never_leads_the_answer():
+    cited = _answer("What does Russia pay North Korea with?", TEXT, [0.9, 0.6])  # the rhetorical question scores best
+    assert cited[0].startswith("Russia buys artillery shells")
+    assert all(not c.endswith("?") for c in cited)
+
+
+def test_a_lead_that_refers_back_brings_the_sentence_it_refers_to():
+    text = ("Resolution 2270 banned coal exports. This clause allowed Beijing to import $1 billion of coal. "
+            "Trade fell later.")
+    cited = _answer("How much coal did Beijing import?", text, [0.3, 0.9, 0.2])
+    assert cited == ["Resolution 2270 banned coal exports.", "This clause allowed Beijing to import $1 billion of coal."]
+
+
+def test_a_lead_opening_with_a_connective_stands_alone():
+    text = "Trade still lags behind earlier levels. However, trade reached $216 million in September."
+    cited = _answer("What did trade reach in September?", text, [0.3, 0.9])
+    assert cited == ["However, trade reached $216 million in September."]
+
+
+def test_an_extra_part_must_add_enough_of_what_is_missing():
+    text = ("Under sanctions, the DPRK may not sell gold, titanium and vanadium. "
+            "Enforcement of the minerals ban is failing. "
+            "Sanctions triangle analysts expect more minerals trade.")
+    question = "Which minerals may the DPRK not sell under sanctions, per the triangle analysis?"
+    # the second sentence adds "minerals" alone, the third "minerals" and "triangle"
+    assert len(_answer(question, text, [0.9, 0.8, 0.8], CONFIG.replace(extra_share=0.0))) > 1
+    assert _answer(question, text, [0.9, 0.8, 0.3], CONFIG.replace(extra_share=0.9)) == [
+        "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]

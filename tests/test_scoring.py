@@ -1,7 +1,8 @@
-"""Sentence-scoring signals that need no model: term statistics over titles and sources."""
+"""Sentence-scoring signals that need no model: term statistics over titles and sources, answer
+kinds, question parts."""
 
 from qa.schema import Chunk, Sentence
-from qa.scoring import TermStats, analyse
+from qa.scoring import TermStats, analyse, answer_kind, holds_kind, split_parts
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -54,3 +55,30 @@ def test_terms_naming_the_document_count_less_in_overlap():
     assert stats.coverage(question, restating) > stats.coverage(question, byline)
     assert stats.coverage(question, byline, named, 0.25) > stats.coverage(question, restating, named, 0.25)
     assert stats.coverage(question, byline, named, 1.0) == stats.coverage(question, byline)
+
+
+def test_a_year_alone_does_not_answer_how_many():
+    question = "How many North Korean workers are employed in Russia?"
+    assert answer_kind(question) == "number"
+    assert holds_kind("number", "Resolution 2375, passed in 2017, banned their employment.", question) == 0.0
+    assert holds_kind("number", "Some 50,000 workers were employed in 2017.", question) == 1.0
+    assert answer_kind("What price per shell does Russia pay?") == "number"
+
+
+def test_a_question_splits_into_parts_that_stand_alone():
+    assert split_parts("What does Russia get for its shells, and what does China get for its raw materials?") == [
+        "What does Russia get for its shells", "what does China get for its raw materials?"]
+    # a part too short to ask anything stays with its neighbour
+    assert split_parts("When and where was the EU Foreign Affairs Council held?") == [
+        "When and where was the EU Foreign Affairs Council held?"]
+    assert split_parts("In which month did shipments to Russia peak, and at what value?") == [
+        "In which month did shipments to Russia peak, and at what value?"]
+
+
+def test_reason_questions_are_recognised_however_they_are_worded():
+    for question in ("According to the report, why are Moscow and Pyongyang using barter?",
+                     "How come the windfall is expected to be limited?",
+                     "According to the report, what is the first likely explanation for the fall in trade?",
+                     "What was the original justification for sealing the border?"):
+        assert answer_kind(question) == "reason", question
+    assert holds_kind("reason", "The label is intended to mitigate overdependence on the PRC.") == 1.0
