@@ -70,14 +70,14 @@ class Config:
     # Answering.
     max_answer_sentences: int = 3
     # Off-topic guard: the best sentence's similarity to the question below this means nothing
-    # in the documents is about it. The confidence model is fitted on near-miss unanswerable
-    # questions (all >= 0.45 here) and would extrapolate; eval/tune.py prints 0.8 x the lowest
-    # similarity of any answerable question's best sentence (0.25 on eval/qa.jsonl).
-    min_semantic: float = 0.19
-    abstain_threshold: float = 0.3764
+    # in the documents is about it. The confidence model is fitted on on-topic unanswerable
+    # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
+    # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
+    min_semantic: float = 0.14
+    abstain_threshold: float = 0.4208
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them).
-    confidence: tuple[float, ...] = (-0.980, 0.679, 0.653, -0.360, -1.343, 0.436, 0.112, -0.028, -0.565, 0.591, -2.058)
-    second_ratio: float = 0.95  # a runner-up this close to the best sentence joins the answer (> 1: never)
+    confidence: tuple[float, ...] = (-0.400, 0.459, 0.463, -0.395, -1.523, 0.178, 0.095, 0.209, -0.546, 0.409, -2.055)
+    second_ratio: float = 0.9  # a runner-up this close to the best sentence joins the answer (> 1: never)
     # A multi-part question's extra sentence must hold at least this share of the question's
     # still-missing term weight: one that shares a stray word is filler with a citation.
     extra_share: float = 0.2
