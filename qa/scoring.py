@@ -63,13 +63,10 @@ FOOTNOTE = re.compile(r"\[\d+\]")  # "[17]": a reference, not a figure
 # Footnote markers and opening quotes that may stand before a sentence's first word.
 LEAD_IN = rf"^(?:{FOOTNOTE.pattern}\s*|[«“\"‘']\s*)*"
 # A sentence opening with one of these needs the sentence before it to be understood: it names
-# what "this" or "the former" is, or the cause that "as a result" follows from.
-REFERENCE = (r"this|these|that|those|it|its|they|their|such|he|she|his|her|therefore|thus|as a result|"
-             r"the former|the latter|the same")
-# These only link to the sentence before: "However, trade reached $216.53 million" stands alone.
-CONNECTIVE = r"however|moreover|additionally|furthermore|in addition|also"
-REFERS_BACK = re.compile(LEAD_IN + rf"({REFERENCE})\b", re.I)
-ANAPHORA = re.compile(LEAD_IN + rf"({REFERENCE}|{CONNECTIVE})\b", re.I)  # either way, it continues a thought
+# what "this", "the two" or "the former" is, or the cause that "as a result" follows from. (A
+# connective such as "However," only links: "However, trade reached $216.53 million" stands alone.)
+REFERS_BACK = re.compile(LEAD_IN + r"(this|these|that|those|it|its|they|their|such|he|she|his|her|therefore|thus|"
+                                   r"as a result|the former|the latter|the same|the two)\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -297,7 +294,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             semantic = float(np.dot(q, np.asarray(vector, dtype=np.float32))) if vector is not None else 0.0
             own = set(terms(text))
             # "The former banned coal…": the sentence it refers back to names its subject
-            anaphoric = ANAPHORA.match(text)
+            anaphoric = REFERS_BACK.match(text)
             context = text + " " + previous if anaphoric else text
             words = own | set(terms(previous)) if anaphoric else own
             lexical = stats.coverage(question.terms, words, named, weights.title_terms)
