@@ -15,7 +15,6 @@ from qa.schema import Answer, Citation, Passage
 from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStats, figures, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
-MAX_ANSWER_WORDS = 60
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
 MIN_SENTENCE_CHARS = 15  # shorter lines (list labels, stray fragments) never lead an answer
 # Questions that ask for several things, or for two to be set side by side.
@@ -91,7 +90,7 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
         units += [_unit(s, sentences) for s in _cover_rest(question, ranked, units[0], stats, config)]
     elif len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score:
         units.append(_unit(ranked[1], sentences))  # a near tie: the evidence cannot tell them apart, give both
-    chosen = _within_words(units, config.max_answer_sentences, max(MAX_ANSWER_WORDS, _words(units[0])))
+    chosen = _within_words(units, config.max_answer_sentences, max(config.max_answer_words, _words(units[0])))
     citations, parts = [], []
     for marker, s in enumerate(chosen, 1):
         chunk = s.passage.chunk
