@@ -54,6 +54,13 @@ ENTITY_QUESTION = re.compile(
 NUMBER = re.compile(r"(\$|€|£)?\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand)?|"
                     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", re.I)
 BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"), not a quantity
+# A number question may ask for a share or a sum of money: the answer then shows a percent sign
+# or a currency, not just any figure.
+SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b", re.I)
+MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|worth|revenue|income|value)\b", re.I)
+SHARE = re.compile(r"%|\bper ?cent\b", re.I)
+MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars?|yuan|renminbi|rubles?|roubles?|won|euros?)\b",
+                   re.I)  # an amount: "$360 million", "5 billion rubles" (not the word "rubles" alone)
 DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|"
                   r"November|December)\b", re.I)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
@@ -115,6 +122,10 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
     text = FOOTNOTE.sub(" ", text)
     if kind == "number":  # a quantity: a year or a resolution number alone is no answer to "how many"
+        if SHARE_QUESTION.search(question):
+            return float(bool(SHARE.search(text)))
+        if MONEY_QUESTION.search(question):
+            return float(bool(MONEY.search(text)))
         return float(any(not BARE_NUMBER.fullmatch(m.group().strip().rstrip(",.")) for m in NUMBER.finditer(text)))
     if kind == "date":
         return float(bool(DATE.search(text)))

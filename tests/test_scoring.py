@@ -82,3 +82,13 @@ def test_reason_questions_are_recognised_however_they_are_worded():
                      "What was the original justification for sealing the border?"):
         assert answer_kind(question) == "reason", question
     assert holds_kind("reason", "The label is intended to mitigate overdependence on the PRC.") == 1.0
+
+
+def test_a_share_or_a_price_needs_a_percent_or_an_amount_of_money():
+    price = "What price per shell does Russia pay North Korea?"
+    assert holds_kind("number", "North Korea shipped over 3 million rounds of 152 mm shells.", price) == 0.0
+    assert holds_kind("number", "Gazprom agreed to be paid in rubles and renminbi.", price) == 0.0
+    assert holds_kind("number", "Each shell cost Russia about $800.", price) == 1.0
+    share = "What share of Russia's microchips came from China?"
+    assert holds_kind("number", "China supplied 3 million microchips in 2024.", share) == 0.0
+    assert holds_kind("number", "In 2024, 80% of the microchips came from China.", share) == 1.0
