@@ -144,14 +144,17 @@ def feature_matrix(rows, config: Config, stats) -> tuple[np.ndarray, np.ndarray]
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, steps: int = 4000, lr: float = 0.5) -> np.ndarray:
-    """Logistic regression by gradient descent with L2; classes weighted to balance."""
+    """Logistic regression by projected gradient descent with L2, classes weighted to balance,
+    each feature weight kept to its sign in ``CONFIDENCE_FEATURES`` (0 where the data want the other)."""
     xb = np.hstack([np.ones((len(x), 1)), x])
+    signs = np.array(list(CONFIDENCE_FEATURES.values()), dtype=float)
     w = np.zeros(xb.shape[1])
     weight = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
     for _ in range(steps):
         p = 1 / (1 + np.exp(-xb @ w))
         grad = xb.T @ ((p - y) * weight) / len(y) + L2 * np.r_[0, w[1:]]
         w -= lr * grad
+        w[1:] = signs * np.maximum(signs * w[1:], 0.0)
     return w
 
 
@@ -212,7 +215,7 @@ def main(argv=None) -> int:
     for name in ("w_window", "w_chunk", "w_bm25", "w_fused", "w_neighbour", "w_semantic", "w_lexical", "w_typed",
                  "w_novelty", "w_source", "w_conflict", "title_terms", "second_ratio", "extra_share"):
         print(f"    {name} = {getattr(config, name)}")
-    semantic = x[:, CONFIDENCE_FEATURES.index("semantic")]
+    semantic = x[:, list(CONFIDENCE_FEATURES).index("semantic")]
     print(f"    min_semantic = {0.8 * semantic[y == 1].min():.2f}")
     print(f"    abstain_threshold = {math.floor(threshold * 1e4) / 1e4}")  # rounded down: no more abstentions
     print(f"    confidence = ({', '.join(f'{v:.3f}' for v in w)})  # bias, {', '.join(CONFIDENCE_FEATURES)}")

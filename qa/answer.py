@@ -30,8 +30,12 @@ EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the be
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is
 # often given without a cue word ("the deep links … make it challenging"), so its absence says little.
 TELLING_KINDS = ("number", "date", "entity")
-CONFIDENCE_FEATURES = ("semantic", "lexical", "typed", "kind_missing", "window", "rare_missing", "unseen",
-                       "focus_missing", "passage", "figure_missing")
+# Each confidence feature with the sign its weight must take: evidence for an answer (+1) or
+# against one (-1). eval/tune.py fits within these signs, so more evidence never lowers the
+# confidence; unconstrained, correlated features took the wrong sign and an off-topic question
+# ("What is the population of Lima?") scored above the threshold for missing every term.
+CONFIDENCE_FEATURES = {"semantic": 1, "lexical": 1, "typed": 1, "kind_missing": -1, "window": 1, "rare_missing": -1,
+                       "unseen": -1, "focus_missing": -1, "passage": 1, "figure_missing": -1}
 
 
 def confidence_features(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
@@ -81,8 +85,11 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     best = ranked[0]
     features = confidence_features(question, best, sentences, stats)
     confidence = confidence_of(features, config)
-    if features["semantic"] < config.min_semantic:
-        confidence = 0.0  # off-topic: the logistic model never saw such questions (see Config.min_semantic)
+    if features["semantic"] < config.min_semantic or not features["window"]:
+        # off-topic: the logistic model never saw such questions (see Config.min_semantic). A best
+        # sentence sharing no question term, even with its neighbours, is tied to the question by
+        # the bi-encoder alone; no answerable question in the eval sets ever leads with one.
+        confidence = 0.0
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
     units = [_unit(best, sentences)]

@@ -57,3 +57,10 @@ def test_an_extra_part_must_add_enough_of_what_is_missing():
     assert len(_answer(question, text, [0.9, 0.8, 0.8], CONFIG.replace(extra_share=0.0))) > 1
     assert _answer(question, text, [0.9, 0.8, 0.3], CONFIG.replace(extra_share=0.9)) == [
         "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]
+
+
+def test_a_best_sentence_sharing_no_question_term_is_declined():
+    passage, sentences = _sentences(TEXT, [0.6, 0.9])
+    answer = compose(analyse("What is the population of Lima?"), [passage], sentences, TermStats([passage.chunk]),
+                     CONFIG.replace(abstain_threshold=0.01))
+    assert answer.abstained and answer.confidence == 0.0 and answer.answer == NO_ANSWER
