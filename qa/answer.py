@@ -85,10 +85,13 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     best = ranked[0]
     features = confidence_features(question, best, sentences, stats)
     confidence = confidence_of(features, config)
-    if features["semantic"] < config.min_semantic or not features["window"]:
+    if (features["semantic"] < config.min_semantic or not features["window"]
+            or (question.names and not question.names & stats.known)):
         # off-topic: the logistic model never saw such questions (see Config.min_semantic). A best
         # sentence sharing no question term, even with its neighbours, is tied to the question by
-        # the bi-encoder alone; no answerable question in the eval sets ever leads with one.
+        # the bi-encoder alone, and a question naming only what the documents never mention
+        # ("the capital of Peru") is about something else; no answerable question in the eval
+        # sets is either.
         confidence = 0.0
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)

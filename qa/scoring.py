@@ -65,6 +65,7 @@ DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May
                   r"November|December)\b", re.I)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 TOKEN = re.compile(r"[\w$%’'-]+")
+DASH = re.compile(r"[-–—]")  # joins two names ("US-China") that are looked up one by one
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 FOOTNOTE = re.compile(r"\[\d+\]")  # "[17]": a reference, not a figure
 # Footnote markers and opening quotes that may stand before a sentence's first word.
@@ -98,6 +99,11 @@ def terms(text: str) -> list[str]:
         if tok and tok not in STOPWORDS:
             out.append(_stem(tok))
     return out
+
+
+def names(text: str) -> frozenset[str]:
+    """Stemmed terms of the names ``text`` mentions ("the Yalu River", "GDP"), its first word aside."""
+    return frozenset(t for m in NAME.findall(text) for t in terms(DASH.sub(" ", m)))
 
 
 def figures(text: str) -> frozenset[str]:
@@ -153,6 +159,7 @@ class TermStats:
         source_df = Counter(t for words in self.source_terms.values() for t in words)
         docs = max(len(self.source_terms), 1)
         self.source_idf = {t: math.log(1 + docs / c) / math.log(1 + docs) for t, c in source_df.items()}
+        self.known = set(self.idf) | set(source_df)  # every term the documents, their titles or sources use
 
     def source_match(self, question_terms: frozenset[str], doc_id: str) -> float:
         """How specifically the question names this document ("according to the triangle
@@ -204,6 +211,7 @@ class Question:
     focus: str | None = None  # stemmed head noun of what is asked for
     own_terms: frozenset[str] = frozenset()  # the turn's own terms, without the previous turn's
     figures: frozenset[str] = frozenset()  # the figures it names: a year, a resolution number, "152"
+    names: frozenset[str] = frozenset()  # stemmed terms of the names it mentions ("Peru", "Yalu River")
 
 
 # Where a question asking for two things splits: ", and what …", "; which …".
@@ -231,7 +239,7 @@ def analyse(question: str, context: str = "") -> Question:
     """The question's terms (plus those of ``context``, a previous turn), its answer kind and focus."""
     query = f"{context} {question}".strip()
     return Question(question, query, frozenset(terms(query)), answer_kind(question), answer_focus(question),
-                    frozenset(terms(question)), figures(question))
+                    frozenset(terms(question)), figures(question), names(question))
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,17 @@ def test_an_extra_part_must_add_enough_of_what_is_missing():
         "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]
 
 
+def test_a_question_naming_only_what_the_documents_never_mention_is_declined():
+    passage, sentences = _sentences(TEXT, [0.6, 0.9])
+    stats = TermStats([passage.chunk])
+    config = CONFIG.replace(abstain_threshold=0.01)
+    # "shells" ties the best sentence to the question, but Peru is named nowhere
+    declined = compose(analyse("What shells does Peru buy?"), [passage], sentences, stats, config)
+    assert declined.abstained and declined.confidence == 0.0
+    answered = compose(analyse("What shells does North Korea sell to Peru?"), [passage], sentences, stats, config)
+    assert not answered.abstained  # one name the documents know is enough
+
+
 def test_a_best_sentence_sharing_no_question_term_is_declined():
     passage, sentences = _sentences(TEXT, [0.6, 0.9])
     answer = compose(analyse("What is the population of Lima?"), [passage], sentences, TermStats([passage.chunk]),

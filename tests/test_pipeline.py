@@ -66,7 +66,8 @@ def test_json_shape(assistant):
 
 
 @pytest.mark.parametrize("question", ["What is the recipe for a traditional Neapolitan pizza dough?",
-                                      "Who won the 2018 football World Cup?"])
+                                      "Who won the 2018 football World Cup?", "What is the capital of Peru?",
+                                      "Who is the president of France?"])
 def test_off_topic_question_is_declined(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained and answer.confidence == 0.0 and not answer.citations

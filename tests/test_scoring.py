@@ -92,3 +92,13 @@ def test_a_share_or_a_price_needs_a_percent_or_an_amount_of_money():
     share = "What share of Russia's microchips came from China?"
     assert holds_kind("number", "China supplied 3 million microchips in 2024.", share) == 0.0
     assert holds_kind("number", "In 2024, 80% of the microchips came from China.", share) == 1.0
+
+
+def test_names_are_the_capitalised_words_after_the_first_and_known_by_titles_too():
+    from qa.scoring import names
+
+    assert names("What is the capital of Peru?") == {"peru"}
+    assert names("Which US-China deals did the Yalu River bridge need?") == {"us", "china", "yalu", "river"}
+    assert names("Where did trade grow?") == frozenset()
+    stats = TermStats([_chunk("a.md", "Economic triangle", "SpecialEurasia")])
+    assert {"trade", "triangl", "specialeurasia"} <= stats.known and "peru" not in stats.known
