@@ -35,8 +35,9 @@ def write_set(path: Path, items: list) -> Path:
 
 # --- the validator ---------------------------------------------------------------------------------------
 
-def test_real_eval_set_is_valid():
-    assert ev.check_eval_set(EVAL_SET, CORPUS) == []
+@pytest.mark.parametrize("path", sorted((ROOT / "eval").glob("*.jsonl")), ids=lambda p: p.name)
+def test_real_eval_sets_are_valid(path):
+    assert ev.check_eval_set(path, CORPUS) == []
 
 
 def test_check_command_reports_ok(capsys):
