@@ -95,7 +95,7 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
         confidence = 0.0
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
-    units = [_unit(best, sentences)]
+    units = [_lead(question, best, sentences)]
     if MULTI_PART.search(question.text):
         units += [_unit(s, sentences) for s in _cover_rest(question, ranked, units[0], stats, config)]
     elif len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score:
@@ -110,18 +110,35 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     return Answer(question.text, " ".join(parts), False, confidence, citations, passages, query=question.query)
 
 
+def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The answer's first unit. A why-question's best sentence that gives no reason ("… is a
+    significant concern for U.S. policymakers") comes with the sentence after it, where the
+    documents usually go on to say why."""
+    unit = _unit(best, sentences)
+    if question.kind == "reason" and not best.typed and len(unit) == 1:
+        return _with_neighbour(best, sentences, +1) or unit
+    return unit
+
+
 def _unit(s: ScoredSentence, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
     """``s`` with the neighbour that completes it: the sentence it refers back to ("This clause
     allowed …"), or what its colon introduces (a quote, a list)."""
+    unit = None
     if REFERS_BACK.match(s.text):
-        previous = _neighbour(sentences, s, -1)
-        if previous is not None and _words([previous, s]) <= MAX_LEAD_WORDS:
-            return [previous, s]
-    if s.text.rstrip().endswith(":"):
-        following = _neighbour(sentences, s, +1)
-        if following is not None and _words([s, following]) <= MAX_LEAD_WORDS:
-            return [s, following]
-    return [s]
+        unit = _with_neighbour(s, sentences, -1)
+    if unit is None and s.text.rstrip().endswith(":"):
+        unit = _with_neighbour(s, sentences, +1)
+    return unit or [s]
+
+
+def _with_neighbour(s: ScoredSentence, sentences: list[ScoredSentence], step: int) -> list[ScoredSentence] | None:
+    """``s`` and the sentence before (step -1) or after (+1) it in reading order, if there is one
+    that may stand in an answer and the two fit in MAX_LEAD_WORDS."""
+    near = _neighbour(sentences, s, step)
+    if near is None:
+        return None
+    pair = [near, s] if step < 0 else [s, near]
+    return pair if _words(pair) <= MAX_LEAD_WORDS else None
 
 
 def _can_lead(s: ScoredSentence) -> bool:

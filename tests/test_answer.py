@@ -1,6 +1,8 @@
 """Answer composition on hand-made scored sentences (no model): what may lead an answer, what
 joins it."""
 
+import dataclasses
+
 from qa.answer import NO_ANSWER, compose
 from qa.chunking import split_sentences
 from qa.config import Config
@@ -57,6 +59,19 @@ def test_an_extra_part_must_add_enough_of_what_is_missing():
     assert len(_answer(question, text, [0.9, 0.8, 0.8], CONFIG.replace(extra_share=0.0))) > 1
     assert _answer(question, text, [0.9, 0.8, 0.3], CONFIG.replace(extra_share=0.9)) == [
         "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]
+
+
+def test_a_why_lead_that_gives_no_reason_comes_with_the_sentence_after_it():
+    text = ("Who controls the border trade is a concern for policymakers. "
+            "The deep links between the state and private firms blur the line. Trade grew in 2023.")
+    question = "Why is it hard for policymakers to tell who controls the border trade?"
+    assert _answer(question, text, [0.9, 0.5, 0.4]) == [
+        "Who controls the border trade is a concern for policymakers.",
+        "The deep links between the state and private firms blur the line."]
+    passage, sentences = _sentences(text, [0.9, 0.5, 0.4])
+    sentences[0] = dataclasses.replace(sentences[0], typed=1.0)  # it holds a reason cue itself
+    answer = compose(analyse(question), [passage], sentences, TermStats([passage.chunk]), CONFIG)
+    assert [c.text for c in answer.citations] == ["Who controls the border trade is a concern for policymakers."]
 
 
 def test_a_question_naming_only_what_the_documents_never_mention_is_declined():
