@@ -143,10 +143,11 @@ def _with_neighbour(s: ScoredSentence, sentences: list[ScoredSentence], step: in
 
 def _can_lead(s: ScoredSentence) -> bool:
     """Long enough, and a statement rather than a heading or a title line (those end without
-    punctuation; a "Label: value" line counts as a statement) or a question (it asserts nothing)."""
+    punctuation; a "Label: value" line counts as a statement), a bibliography entry or a question
+    (those assert nothing)."""
     text = TRAILING_NOTE.sub("", s.text)
     asks = text.rstrip(CLOSERS).endswith("?")
-    return len(text) >= MIN_SENTENCE_CHARS and not s.heading and not asks and (text[-1:] in SENTENCE_END or ":" in text)
+    return len(text) >= MIN_SENTENCE_CHARS and not s.heading and not s.reference and not asks and (text[-1:] in SENTENCE_END or ":" in text)
 
 
 def _distinct(sentences: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -13,6 +13,9 @@ from qa.schema import Chunk, Document, Sentence
 # Markdown/list syntax at the start of a line is not part of the sentence it introduces.
 _LINE_PREFIX = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+|>\s*)+")
 _HEADING = re.compile(r"^#{1,6}\s")
+# A bibliography entry opens with its authors and year: "Bernal, G. (2023).", "[8] Duchâtel. M, Schell. P (2013)".
+# The surname's comma or full stop keeps "China (2023) traded…" a statement.
+_REFERENCE = re.compile(r"(?:\[\d+\]\s*)?[A-Z][\w’'-]+[.,](?:\s+(?:[A-Z][\w’'-]*[.,]?|and|&)){0,6}\s+\((?:1[89]|20)\d\d\)")
 MIN_SENTENCE_CHARS = 12  # shorter pieces ("Dr.", "e.g.") are glued to their neighbour
 
 
@@ -57,6 +60,12 @@ def is_heading(text: str, sentence: Sentence) -> bool:
     """Whether the sentence is a markdown heading line."""
     line_start = text.rfind("\n", 0, sentence.start) + 1
     return bool(_HEADING.match(text[line_start:sentence.start + 1]))
+
+
+def is_reference(text: str, sentence: Sentence) -> bool:
+    """Whether the sentence stands in a bibliography entry: it cites a work and states nothing."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    return bool(_REFERENCE.match(text, line_start))
 
 
 def chunk_document(doc: Document, chunk_chars: int = 800, overlap: int = 1) -> list[Chunk]:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from qa.chunking import is_heading
+from qa.chunking import is_heading, is_reference
 from qa.schema import Chunk, Passage, Sentence
 
 # Words that carry no topic: English function words and the words questions are made of.
@@ -273,6 +273,7 @@ class ScoredSentence:
     conflict: float = 0.0  # names a different figure where the question names one (conflicting_numbers)
     score: float = 0.0
     heading: bool = False  # a markdown heading line: context, never an answer
+    reference: bool = False  # in a bibliography entry: it cites a work, it states nothing
 
     def weigh(self, weights: SentenceWeights) -> float:
         """Set and return the sentence's score under ``weights``."""
@@ -322,9 +323,10 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             previous = text
             typed = holds_kind(question.kind, text, question.text)
             novelty = len(own - question.terms) / len(own) if own else 0.0
+            local = Sentence(sent.start - chunk.start, sent.end - chunk.start)
             s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,
                                conflicting_numbers(question.figures, context),
-                               heading=is_heading(chunk.text, Sentence(sent.start - chunk.start, sent.end - chunk.start)))
+                               heading=is_heading(chunk.text, local), reference=is_reference(chunk.text, local))
             s.weigh(weights)
             scored.append(s)
     return scored

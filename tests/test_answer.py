@@ -6,8 +6,9 @@ import dataclasses
 from qa.answer import NO_ANSWER, compose
 from qa.chunking import split_sentences
 from qa.config import Config
+from qa.rerank import sentence_weights
 from qa.schema import Chunk, Passage
-from qa.scoring import ScoredSentence, TermStats, analyse
+from qa.scoring import ScoredSentence, TermStats, analyse, score_sentences
 
 TEXT = ("WILL CHINA AND NORTH KOREA CONSUME RUSSIA?\n"
         "Russia buys artillery shells from North Korea and pays in food and fuel.")
@@ -90,3 +91,20 @@ def test_a_best_sentence_sharing_no_question_term_is_declined():
     answer = compose(analyse("What is the population of Lima?"), [passage], sentences, TermStats([passage.chunk]),
                      CONFIG.replace(abstain_threshold=0.01))
     assert answer.abstained and answer.confidence == 0.0 and answer.answer == NO_ANSWER
+
+
+def test_a_bibliography_entry_never_leads_the_answer():
+    text = ("Wang Yajun became Beijing's ambassador in Pyongyang in 2021.\n"
+            "Bernal, G. (2023). “China's ambassador to North Korea speaks.” Nikkei Asia.\n")
+    passage, _ = _sentences(text, [0.0] * len(split_sentences(text)))
+    statement_end = text.index("\n")
+    # the reference line is nearest the question in meaning and words; only real scoring flags it
+    vectors = {s.start: [0.8, 0.6] if s.start < statement_end else [1.0, 0.0] for s in passage.chunk.sentences}
+    question = analyse("Who is China's ambassador to North Korea?")
+    stats = TermStats([passage.chunk])
+    scored = score_sentences(question, [1.0, 0.0], [passage], vectors, stats, sentence_weights(CONFIG),
+                             key=lambda chunk, sentence: sentence.start)
+    statement, best = scored[0], max(scored, key=lambda s: s.score)
+    assert best.reference and best.score > statement.score and not statement.reference
+    answer = compose(question, [passage], scored, stats, CONFIG)
+    assert [c.text for c in answer.citations] == [text[:statement_end]]

@@ -1,6 +1,6 @@
 import pytest
 
-from qa.chunking import chunk_document, split_sentences
+from qa.chunking import chunk_document, is_reference, split_sentences
 from qa.corpus import load_corpus
 from qa.schema import Document
 from tests.conftest import CORPUS
@@ -38,3 +38,19 @@ def test_chunk_ids_change_with_content_and_settings():
     changed = Document("d.md", "T", "S", doc.text, "h2")
     assert chunk_document(doc)[0].chunk_id != chunk_document(changed)[0].chunk_id
     assert chunk_document(doc, 800)[0].chunk_id != chunk_document(doc, 400)[0].chunk_id
+
+
+@pytest.mark.parametrize("line,reference", [
+    ("Bernal, G. (2023). “North Korea turns to Russia, China as Asia enters ‘Cold War 2.0’.” Nikkei Asia.", True),
+    ("[8] Duchâtel. M, Schell. P (2013) China’s policy on North Korea. Economic engagement, SIPRI, p.17", True),
+    ("[1]Rozman. G (2019) Joint U.S-Korea Academic studies. The east Asian whirlpool.", True),
+    ("[3] Rumer. E, Sokolsky. R and Vladicic. A (2020) Russia in the Asia-Pacific: Less Than Meets the Eye", True),
+    # a note that cites a work in passing still states something
+    ("[2]Notable among the tests is the launch in 2022. See Riccardo Rossi (2022), North Korea’s new missile.", False),
+    ("China (2023) traded $2.3 billion with North Korea.", False),
+    ("Trade rose in 2023 (2022 was lower).", False),
+])
+def test_bibliography_entries_are_recognised_by_their_opening_authors_and_year(line, reference):
+    text = "Intro line.\n" + line + "\n"
+    sentences = split_sentences(text)[1:]
+    assert sentences and all(is_reference(text, s) == reference for s in sentences)
