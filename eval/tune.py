@@ -5,7 +5,8 @@
 1. Retrieves each question's fused candidate pool once and records its evidence signals
    (once per ``TITLE_TERMS`` value, which changes the lexical signal).
 2. Grid-searches the reranker and sentence weights (``GRID``): objective = MRR@10 + answer
-   accuracy on answerable questions, ties to the simpler (earlier) grid point. Then sweeps
+   accuracy on answerable questions. A later (less simple) grid point or value must beat the
+   best so far by one answerable question's worth (1/n): a smaller gain is noise. Then sweeps
    the other settings one at a time, in order (``TITLE_TERMS``, ``NOVELTY``, ``SOURCE``,
    ``CONFLICT``, then ``SECOND_RATIOS`` and ``EXTRA_SHARES`` judged by 2 x accuracy + citation precision).
 3. With those weights, fits the logistic confidence (``answer.CONFIDENCE_FEATURES``) to tell
@@ -96,16 +97,21 @@ def evaluate(rows, config: Config, stats) -> tuple[float, float, float, float]:
     return mrr / n, hit1 / n, correct / n, precise / max(cited, 1)
 
 
+def beats(score: float, best_score: float, rows) -> bool:
+    """Whether ``score`` is better than ``best_score`` by more than one answerable question's worth."""
+    return score > best_score + 1 / sum(1 for item, _ in rows if item["answers"])
+
+
 def grid_search(rows, base: Config, stats) -> Config:
-    """The grid point with the best MRR + accuracy."""
-    best, best_score = base, -1.0
+    """The grid point with the best MRR + accuracy, ties (see ``beats``) to the earlier one."""
+    best, best_score = base, -math.inf
     keys = list(GRID)
     for values in itertools.product(*GRID.values()):
         point = dict(zip(keys, values))
         semantic, lexical, typed = point.pop("sentence")
         config = base.replace(**point, w_semantic=semantic, w_lexical=lexical, w_typed=typed)
         mrr, hit1, acc, _ = evaluate(rows, config, stats)
-        if mrr + acc > best_score + 1e-9:
+        if beats(mrr + acc, best_score, rows):
             best, best_score = config, mrr + acc
             print(f"  {point} sentence=({semantic}, {lexical}, {typed}): MRR {mrr:.3f} hit@1 {hit1:.3f} "
                   f"accuracy {acc:.3f}", flush=True)
@@ -115,15 +121,15 @@ def grid_search(rows, base: Config, stats) -> Config:
 def sweep(rows, config: Config, stats, name: str, values, objective=lambda m: m[0] + m[2],
           rows_for: dict | None = None) -> Config:
     """``config`` with the value of setting ``name`` that scores best (``objective`` of the
-    ``evaluate`` figures; default MRR + accuracy), ties to the earlier value. ``rows_for``:
+    ``evaluate`` figures; default MRR + accuracy), ties (see ``beats``) to the earlier value. ``rows_for``:
     the rows collected under each value, for a setting that changes the signals."""
-    best, best_score = config, -1.0
+    best, best_score = config, -math.inf
     for value in values:
         candidate = config.replace(**{name: value})
         metrics = evaluate(rows_for[value] if rows_for else rows, candidate, stats)
         print(f"  {name} {value}: MRR {metrics[0]:.3f} hit@1 {metrics[1]:.3f} accuracy {metrics[2]:.3f} "
               f"citation precision {metrics[3]:.3f}", flush=True)
-        if objective(metrics) > best_score + 1e-9:
+        if beats(objective(metrics), best_score, rows):
             best, best_score = candidate, objective(metrics)
     return best
 

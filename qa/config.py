@@ -77,10 +77,10 @@ class Config:
     # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
     # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
     min_semantic: float = 0.14
-    abstain_threshold: float = 0.4442
+    abstain_threshold: float = 0.4401
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
     # within its sign; the zeros are features the fit wanted the other way).
-    confidence: tuple[float, ...] = (-0.088, 0.275, 0.430, 0.0, -1.715, 0.152, 0.0, 0.0, -0.749, 0.281, -2.196)
+    confidence: tuple[float, ...] = (-0.364, 0.310, 0.464, 0.0, -1.725, 0.098, 0.0, 0.0, -0.757, 0.582, -2.212)
     second_ratio: float = 0.95  # a runner-up this close to the best sentence joins the answer (> 1: never)
     # A multi-part question's extra sentence must hold at least this share of the question's
     # still-missing term weight: one that shares a stray word is filler with a citation.
