@@ -27,7 +27,7 @@ import numpy as np
 
 from qa.answer import CONFIDENCE_FEATURES, combine, compose, confidence_features
 from qa.config import Config
-from qa.evaluation import answer_is_correct, citation_is_precise, load_eval_set, passage_is_relevant
+from qa.evaluation import answer_is_correct, citation_checks, load_eval_set, passage_is_relevant
 from qa.pipeline import Assistant
 from qa.rerank import rescore
 from qa.scoring import analyse, split_parts
@@ -59,8 +59,9 @@ def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, list]]:
     rows = []
     for item in items:
         parts = []
-        for part in split_parts(item["question"]):  # as Assistant.ask does
-            q = analyse(part)
+        texts = split_parts(item["question"])
+        for part in texts:  # as Assistant.ask does
+            q = analyse(part, part=len(texts) > 1)
             pool, embedding = retriever.candidates(q, "rerank", assistant.config.top_k, None)
             parts.append((q, retriever.reranker.features(q, embedding, pool)))
         rows.append((item, parts))
@@ -91,7 +92,9 @@ def evaluate(rows, config: Config, stats) -> tuple[float, float, float, float]:
         mrr += 1 / min(relevant) if relevant else 0.0
         hit1 += bool(relevant and min(relevant) == 1)
         correct += answer_is_correct(answer.answer, item["answers"], item["match"])
-        precise += sum(citation_is_precise(c.text, item["evidence"], item["answers"]) for c in answer.citations)
+        # offsets checked against each citation's own passage, where an answer's neighbours sit too
+        checks = citation_checks([c.to_dict() for c in answer.citations], item["evidence"], item["answers"])
+        precise += sum(c["precise"] for c in checks)
         cited += len(answer.citations)
     n = len(answerable)
     return mrr / n, hit1 / n, correct / n, precise / max(cited, 1)

@@ -13,8 +13,14 @@ What counts as what:
   that are relevant to it;
 - an answer is *correct* when its text (``[n]`` markers dropped, normalised) contains one
   (``match: any``) or all (``match: all``) of the normalised gold answers;
-- a citation is *precise* when its cited span contains an evidence string or a gold answer,
-  or lies inside an evidence string (a span can be one sentence of a two-sentence evidence).
+- a citation's span is *exact* when the document's text at its offsets is the quoted text;
+- a citation *holds the evidence* when its cited span contains an evidence string or a gold
+  answer, or lies inside an evidence string (a span can be one sentence of a two-sentence
+  evidence);
+- a citation is *precise* when its span is exact and it holds the evidence, or completes a
+  cited sentence that does: it stands right before or after it in the document (the
+  antecedent of "This clause allowed …", the "Another official confirms:" that introduces a
+  quote). The strict figure counts only the citations that hold the evidence themselves.
 """
 
 from __future__ import annotations
@@ -65,6 +71,7 @@ M_HIT_CURVE = "hit_curve"  # hit@1 .. hit@RETRIEVAL_DEPTH
 M_ACCURACY, M_ACCURACY_BY_TYPE = "accuracy", "accuracy_by_type"
 M_ABSTENTION, M_FALSE_ABSTENTION = "abstention_rate", "false_abstention_rate"
 M_CITATION_PRECISION, M_CITATIONS = "citation_precision", "citations"
+M_CITATION_STRICT, M_SPANS_EXACT = "citation_precision_strict", "citation_spans_exact"
 M_ANSWER_WORDS = "median_answer_words"
 M_LATENCY = "latency_p{p}_ms"
 METRIC_LABELS = {
@@ -74,6 +81,8 @@ METRIC_LABELS = {
     M_FALSE_ABSTENTION: "false abstention (answerable)",
     M_ABSTENTION: "abstention (unanswerable)",
     M_CITATION_PRECISION: "citation precision",
+    M_CITATION_STRICT: "citation precision (strict)",
+    M_SPANS_EXACT: "citation spans exact",
     M_ANSWER_WORDS: "median answer words",
     **{M_LATENCY.format(p=p): f"latency p{p} (ms)" for p in LATENCY_PERCENTILES},
 }
@@ -97,6 +106,8 @@ _WHITESPACE = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"\b\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+\b")
 _NOT_DIGIT = re.compile(r"\D")
 _PERCENT = re.compile(r"\s*\b(?:per\s?cent|percent)\b")  # "95 percent" → "95%"
+# What may stand between two sentences that are next to each other: space and footnote markers.
+_BETWEEN_SENTENCES = re.compile(r"(?:\s|\[\d+\])*")
 
 
 def normalise(text: str) -> str:
@@ -150,12 +161,10 @@ def check_eval_set(path: str | Path, corpus_dir: str | Path) -> list[str]:
     inside the item's evidence (normalised), multi_doc evidence from two documents, and
     unanswerable items without answers, evidence or document.
     """
-    from qa.corpus import load_corpus
-
     path = Path(path)
     if not path.is_file():
         return [f"{path}: no such file"]
-    texts = {d.doc_id: d.text for d in load_corpus(Path(corpus_dir)).documents}
+    texts = corpus_texts(corpus_dir)
     errors: list[str] = []
     seen: set[str] = set()
     count = 0
@@ -183,6 +192,13 @@ def check_eval_set(path: str | Path, corpus_dir: str | Path) -> list[str]:
     if not count and not errors:
         errors.append(f"{path}: no questions")
     return errors
+
+
+def corpus_texts(corpus_dir: str | Path) -> dict[str, str]:
+    """The cleaned text of every document in ``corpus_dir``, by document id."""
+    from qa.corpus import load_corpus
+
+    return {d.doc_id: d.text for d in load_corpus(Path(corpus_dir)).documents}
 
 
 def _item_errors(item: dict, texts: dict[str, str]) -> list[str]:
@@ -259,6 +275,44 @@ def citation_is_precise(cited: str, evidence: list[str], answers: list[str]) -> 
     gold = [normalise(e) for e in evidence]
     return (any(g in span or span in g for g in gold)
             or any(normalise(a) in span for a in answers))
+
+
+def citation_checks(citations: list[dict], evidence: list[str], answers: list[str],
+                    documents: dict[str, str] | None = None) -> list[dict[str, bool]]:
+    """``exact``, ``holds`` and ``precise`` (see the module docstring) for each of an answer's
+    citations (``Answer.to_dict()["citations"]``). The span is checked against ``documents[doc]``
+    (the document texts) when given, else against the citation's own passage."""
+    documents = documents or {}
+    spans = [_located(c, documents) for c in citations]
+    exact = [text is not None and text[c["start"] - offset:c["end"] - offset] == c["text"]
+             for c, (text, offset) in zip(citations, spans)]
+    holds = [e and citation_is_precise(c["text"], evidence, answers) for c, e in zip(citations, exact)]
+    checks = []
+    for i, c in enumerate(citations):
+        completes = exact[i] and any(holds[j] and _adjacent(c, other, spans[i]) for j, other in enumerate(citations)
+                                     if j != i and other["doc"] == c["doc"])
+        checks.append({"exact": exact[i], "holds": holds[i], "precise": holds[i] or completes})
+    return checks
+
+
+def _located(citation: dict, documents: dict[str, str]) -> tuple[str | None, int]:
+    """The text a citation's offsets point into, and that text's own document offset."""
+    if citation["doc"] in documents:
+        return documents[citation["doc"]], 0
+    if "passage" in citation:
+        return citation["passage"], citation["passage_start"]
+    return None, 0
+
+
+def _adjacent(a: dict, b: dict, located: tuple[str | None, int]) -> bool:
+    """Whether spans ``a`` and ``b`` are neighbouring sentences: only space and footnote markers
+    between them in the text ``a`` was found in."""
+    text, offset = located
+    low, high = sorted((a, b), key=lambda c: c["start"])
+    start, end = low["end"] - offset, high["start"] - offset
+    if text is None or start > end or start < 0 or end > len(text):
+        return False
+    return _BETWEEN_SENTENCES.fullmatch(text[start:end]) is not None
 
 
 def strip_markers(answer_text: str) -> str:
@@ -343,9 +397,11 @@ def expected_ids_for(item: dict, chunks) -> list[str]:
     return [f"{c.doc_id}#{c.ordinal}" for c in chunks if passage_is_relevant(c.text, item[KEY_EVIDENCE])]
 
 
-def score_question(item: dict, answer: dict, deep_passages: list[dict], expected_ids: list[str]) -> dict:
-    """Everything measured on one question: ``answer`` is its ``Answer.to_dict()``, and
-    ``deep_passages`` the passages retrieved at ``RETRIEVAL_DEPTH`` for the retrieval metrics."""
+def score_question(item: dict, answer: dict, deep_passages: list[dict], expected_ids: list[str],
+                   documents: dict[str, str] | None = None) -> dict:
+    """Everything measured on one question: ``answer`` is its ``Answer.to_dict()``,
+    ``deep_passages`` the passages retrieved at ``RETRIEVAL_DEPTH`` for the retrieval metrics and
+    ``documents`` the document texts the citations' offsets are checked against."""
     answerable = item[KEY_TYPE] != UNANSWERABLE
     row = {KEY_ID: item[KEY_ID], KEY_TYPE: item[KEY_TYPE], KEY_QUESTION: item[KEY_QUESTION],
            "answerable": answerable, "abstained": bool(answer["abstained"]),
@@ -362,8 +418,10 @@ def score_question(item: dict, answer: dict, deep_passages: list[dict], expected
     row["expected_passages"] = len(expected_ids)
     row["answer_hit"] = any(passage_is_relevant(p["text"], evidence) for p in answer["passages"])
     row["correct"] = not answer["abstained"] and answer_is_correct(answer["answer"], answers, item[KEY_MATCH])
-    row["precise_citations"] = sum(citation_is_precise(c["text"], evidence, answers) for c in answer["citations"])
-    row["citations"] = len(answer["citations"])
+    checks = citation_checks(answer["citations"], evidence, answers, documents)
+    row["citations"] = len(checks)
+    for key, check in (("precise_citations", "precise"), ("strict_citations", "holds"), ("exact_spans", "exact")):
+        row[key] = sum(c[check] for c in checks)
     if not row["answer_hit"]:
         row["failures"].append(FAIL_RETRIEVAL)
     if answer["abstained"]:
@@ -387,7 +445,9 @@ def aggregate(rows: list[dict]) -> dict:
     metrics[M_FALSE_ABSTENTION] = _mean(r["abstained"] for r in answerable)
     metrics[M_ABSTENTION] = _mean(r["abstained"] for r in unanswerable)
     cited = sum(r["citations"] for r in answerable)
-    metrics[M_CITATION_PRECISION] = round(sum(r["precise_citations"] for r in answerable) / cited, DIGITS) if cited else 0.0
+    for key, counted in ((M_CITATION_PRECISION, "precise_citations"), (M_CITATION_STRICT, "strict_citations"),
+                         (M_SPANS_EXACT, "exact_spans")):
+        metrics[key] = round(sum(r[counted] for r in answerable) / cited, DIGITS) if cited else 0.0
     metrics[M_CITATIONS] = cited
     words = [r["answer_words"] for r in rows if r["answer_words"] is not None]
     metrics[M_ANSWER_WORDS] = float(statistics.median(words)) if words else 0.0
@@ -420,6 +480,7 @@ def run_eval(assistant, items: list[dict], modes: list[str] | tuple[str, ...] | 
     out.mkdir(parents=True, exist_ok=True)
     depth = max(config.top_k, RETRIEVAL_DEPTH)
     chunks = assistant.retriever.chunks
+    documents = corpus_texts(config.corpus_dir)
     expected = {item[KEY_ID]: expected_ids_for(item, chunks) for item in items if item[KEY_TYPE] != UNANSWERABLE}
     metrics, failures = {}, {}
     for mode in modes:
@@ -430,7 +491,7 @@ def run_eval(assistant, items: list[dict], modes: list[str] | tuple[str, ...] | 
             if item[KEY_TYPE] != UNANSWERABLE and config.top_k < depth:
                 deep = assistant.ask(item[KEY_QUESTION], mode=mode, top_k=depth).to_dict()["passages"]
             records.append({KEY_ID: item[KEY_ID], **answer})
-            rows.append(score_question(item, answer, deep[:RETRIEVAL_DEPTH], expected.get(item[KEY_ID], [])))
+            rows.append(score_question(item, answer, deep[:RETRIEVAL_DEPTH], expected.get(item[KEY_ID], []), documents))
         if mode == modes[0]:
             _write_jsonl(out / RESULTS_FILE, records)
         if len(modes) > 1:
@@ -534,8 +595,11 @@ def render_report(summary: dict) -> str:
         "- Answer accuracy: the answer text without `[n]` markers contains one (`match: any`) or all "
         "(`match: all`) gold answers, normalised; an abstention is wrong. Unanswerable questions are left out of "
         "accuracy and scored by their abstention rate; false abstention is the abstention rate on answerable ones.",
-        "- Citation precision: share of all citations given on answerable questions whose cited span contains an "
-        "evidence string or a gold answer, or lies inside an evidence string.",
+        "- Citation spans exact: share of the citations on answerable questions whose offsets cut exactly the "
+        "quoted text out of the document. Citation precision (strict): share whose exact span contains an evidence "
+        "string or a gold answer, or lies inside an evidence string. Citation precision: those, plus the cited "
+        "sentences that complete one of them, standing right before or after it in the document (an antecedent, "
+        "the introduction of a quote).",
         "- Median answer words: answers that are not abstentions, without markers.",
     ]
     if summary["no_expected_passage"]:

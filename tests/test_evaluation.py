@@ -111,6 +111,30 @@ def test_citation_precision_rule():
     assert not ev.citation_is_precise("Unrelated sentence about coal.", evidence, ["palladium"])
 
 
+def _cite(document: str, text: str, doc: str = "d.md") -> dict:
+    start = document.index(text)
+    return {"doc": doc, "start": start, "end": start + len(text), "text": text}
+
+
+def test_citation_checks_count_a_completing_neighbour_and_verify_offsets():
+    document = ("Another official confirms: [3] These arrangements double as foreign exchange channels. "
+                "Coal exports fell. Unrelated filler sentence.")
+    lead, quote = _cite(document, "Another official confirms:"), _cite(document, "These arrangements double as foreign exchange channels.")
+    filler = _cite(document, "Unrelated filler sentence.")
+    checks = ev.citation_checks([lead, quote, filler], [], ["foreign exchange channels"], {"d.md": document})
+    assert [c["holds"] for c in checks] == [False, True, False]
+    # the introduction stands right before the quote (a footnote marker between is no gap);
+    # the filler is two sentences away
+    assert [c["precise"] for c in checks] == [True, True, False]
+    assert all(c["exact"] for c in checks)
+    shifted = {**quote, "start": quote["start"] + 1, "end": quote["end"] + 1}  # offsets one character off
+    check = ev.citation_checks([shifted], [], ["foreign exchange channels"], {"d.md": document})[0]
+    assert check == {"exact": False, "holds": False, "precise": False}
+    # without the documents, the span is checked against the citation's own passage
+    passage = {**quote, "passage": document[10:], "passage_start": 10}
+    assert ev.citation_checks([passage], [], ["foreign exchange channels"])[0]["exact"]
+
+
 # --- metrics: hand-computed, cross-checked against llama-index -----------------------------------------
 
 RETRIEVED = ["a", "b", "c", "d", "e"]
@@ -147,13 +171,15 @@ def test_score_question_and_aggregate():
     none = {"id": "t2", "question": "Q2?", "answers": [], "match": "any", "doc": None, "evidence": [], "type": "unanswerable"}
     passages = [{"doc": "d.md", "chunk": 0, "text": "Nothing here."},
                 {"doc": "d.md", "chunk": 3, "text": "Paid in grain, palladium, titanium and cash."}]
-    cited = {"text": "Paid in grain, palladium, titanium and cash."}
+    document = "Nothing here at all. More. Paid in grain, palladium, titanium and cash."
+    cited = _cite(document, "Paid in grain, palladium, titanium and cash.")
     answer = {"answer": "Paid in grain, palladium, titanium and cash. [1]", "abstained": False, "latency_ms": 10.0,
-              "citations": [cited, {"text": "Nothing here at all."}], "passages": passages}
+              "citations": [cited, _cite(document, "Nothing here at all.")], "passages": passages}
     declined = {"answer": "The documents do not contain an answer.", "abstained": True, "latency_ms": 30.0,
                 "citations": [], "passages": passages[:1]}  # the relevant passage was not retrieved
-    row = ev.score_question(q, answer, passages, ["d.md#3"])
+    row = ev.score_question(q, answer, passages, ["d.md#3"], {"d.md": document})
     assert row["correct"] and row["failures"] == [] and row["precise_citations"] == 1 and row["citations"] == 2
+    assert row["strict_citations"] == 1 and row["exact_spans"] == 2
     assert row["retrieval"]["hit@1"] == 0.0 and row["retrieval"]["hit@2"] == 1.0
     assert row["retrieval"][ev.M_MRR] == 0.5 and row["retrieval"][ev.M_RECALL] == 1.0
     missed = ev.score_question(none, answer, passages, [])
