@@ -17,10 +17,12 @@ from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStat
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
 MIN_SENTENCE_CHARS = 15  # shorter lines (list labels, stray fragments) never lead an answer
-# Questions that ask for several things, or for two to be set side by side.
-MULTI_PART = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\w*|as well as|list|name)\b|"
-                        r"\S\s+and (what|which|how|who|when|where|why)\b|"  # not a follow-up's opening "And how …"
-                        r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
+# Questions that ask for several things (a list), or for two to be set side by side (a
+# comparison; once split_parts has cut it in parts, each part asks for one side).
+LIST_QUESTION = re.compile(r"\b(list|name)\b|"
+                           r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
+COMPARISON = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\w*|as well as)\b|"
+                        r"\S\s+and (what|which|how|who|when|where|why)\b", re.I)  # not a follow-up's opening "And how …"
 SENTENCE_END = ".!?:;”\"’')»…"
 CLOSERS = "”\"’')»"
 TRAILING_NOTE = re.compile(rf"(\s*{FOOTNOTE.pattern})+\s*$|\s+$")  # footnote markers after the full stop
@@ -96,7 +98,7 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
     units = [_lead(question, best, sentences)]
-    if MULTI_PART.search(question.text):
+    if LIST_QUESTION.search(question.text) or (COMPARISON.search(question.text) and not question.part):
         units += [_unit(s, sentences) for s in _cover_rest(question, ranked, units[0], stats, config)]
     elif len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score:
         units.append(_unit(ranked[1], sentences))  # a near tie: the evidence cannot tell them apart, give both
@@ -116,8 +118,15 @@ def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSenten
     documents usually go on to say why."""
     unit = _unit(best, sentences)
     if question.kind == "reason" and not best.typed and len(unit) == 1:
-        return _with_neighbour(best, sentences, +1) or unit
+        after = _with_neighbour(best, sentences, +1)
+        return after if after and _same_paragraph(*after) else unit  # the next bullet point is another topic
     return unit
+
+
+def _same_paragraph(first: ScoredSentence, second: ScoredSentence) -> bool:
+    """Whether no line break stands between two consecutive sentences of one passage."""
+    chunk = first.passage.chunk
+    return "\n" not in chunk.text[first.sentence.end - chunk.start:second.sentence.start - chunk.start]
 
 
 def _unit(s: ScoredSentence, sentences: list[ScoredSentence]) -> list[ScoredSentence]:

@@ -78,8 +78,9 @@ class Assistant:
         context = follow_up_context(text, history)
         retriever = self.retriever
         answers = []
-        for part in split_parts(text):  # a question asking two things: answer each
-            q = analyse(part, context)
+        parts = split_parts(text)
+        for part in parts:  # a question asking two things: answer each
+            q = analyse(part, context, part=len(parts) > 1)
             found = retriever.retrieve(q, mode=mode, top_k=top_k, doc=doc or None)
             answers.append(compose(q, found.passages, found.sentences, retriever.stats, self.config))
         answer = answers[0] if len(answers) == 1 else combine(analyse(text, context), answers)

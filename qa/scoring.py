@@ -212,6 +212,7 @@ class Question:
     own_terms: frozenset[str] = frozenset()  # the turn's own terms, without the previous turn's
     figures: frozenset[str] = frozenset()  # the figures it names: a year, a resolution number, "152"
     names: frozenset[str] = frozenset()  # stemmed terms of the names it mentions ("Peru", "Yalu River")
+    part: bool = False  # one part of a question split in several (split_parts): its comparison is answered
 
 
 # Where a question asking for two things splits: ", and what …", "; which …".
@@ -235,11 +236,12 @@ def split_parts(question: str) -> list[str]:
     return parts
 
 
-def analyse(question: str, context: str = "") -> Question:
-    """The question's terms (plus those of ``context``, a previous turn), its answer kind and focus."""
+def analyse(question: str, context: str = "", part: bool = False) -> Question:
+    """The question's terms (plus those of ``context``, a previous turn), its answer kind and
+    focus; ``part``: it is one part of a question ``split_parts`` split."""
     query = f"{context} {question}".strip()
     return Question(question, query, frozenset(terms(query)), answer_kind(question), answer_focus(question),
-                    frozenset(terms(question)), figures(question), names(question))
+                    frozenset(terms(question)), figures(question), names(question), part)
 
 
 @dataclass(frozen=True)
