@@ -1,5 +1,6 @@
-"""Chunking study: index the corpus with several chunk sizes and overlaps, run the eval set in
-hybrid and rerank modes, print one table (recorded in eval/README.md).
+"""Chunking study: index the corpus with several chunk sizes and overlaps, and score passages by
+sentence windows of several widths, run the eval set in hybrid and rerank modes, print one table
+(recorded in eval/README.md).
 
     .venv/bin/python eval/chunking_study.py [--set eval/qa.jsonl] [--work /tmp/chunking]
 """
@@ -14,10 +15,15 @@ from qa.config import Config
 from qa.evaluation import load_eval_set, run_eval
 from qa.pipeline import Assistant
 
-VARIANTS = [(400, 0), (400, 1), (800, 0), (800, 1), (800, 2), (1200, 1)]  # (chunk_chars, overlap sentences)
+# (chunk_chars, overlap sentences, w_neighbour). 250 characters is a sentence or two: chunks the
+# size of a sentence window. w_neighbour > 0 scores a passage by its best sentence together with
+# that sentence's better neighbour (a window of three sentences) instead of the sentence alone.
+VARIANTS = [(250, 0, 0.0), (250, 1, 0.0), (400, 0, 0.0), (400, 1, 0.0), (800, 0, 0.0), (800, 1, 0.0), (800, 1, 0.3),
+            (800, 1, 0.6), (800, 2, 0.0), (1200, 1, 0.0)]
 MODES = ["hybrid", "rerank"]
 COLUMNS = [("hit@1", "hit@1"), ("hit@5", "hit@5"), ("MRR@10", "mrr@10"), ("accuracy", "accuracy"),
-           ("citation precision", "citation_precision"), ("median words", "median_answer_words")]
+           ("abstention", "abstention_rate"), ("citation precision", "citation_precision"),
+           ("median words", "median_answer_words")]
 
 
 def main(argv=None) -> int:
@@ -27,17 +33,19 @@ def main(argv=None) -> int:
     parser.add_argument("--work", default="/tmp/chunking")
     args = parser.parse_args(argv)
     items = load_eval_set(args.set)
-    print("| chunk chars | overlap | mode | " + " | ".join(c for c, _ in COLUMNS) + " |")
-    print("|---|---|---|" + "---|" * len(COLUMNS))
-    for chars, overlap in VARIANTS:
-        work = Path(args.work) / f"{chars}-{overlap}"
-        assistant = Assistant(Config.load(index_dir=work / "index", chunk_chars=chars, chunk_overlap=overlap))
+    print("| chunk chars | overlap | sentence window | mode | " + " | ".join(c for c, _ in COLUMNS) + " |")
+    print("|---|---|---|---|" + "---|" * len(COLUMNS))
+    for chars, overlap, neighbour in VARIANTS:
+        work = Path(args.work) / f"{chars}-{overlap}"  # the window changes scoring only: one index per chunking
+        assistant = Assistant(Config.load(index_dir=work / "index", chunk_chars=chars, chunk_overlap=overlap,
+                                          w_neighbour=neighbour))
         assistant.index(progress=False)
-        summary = run_eval(assistant, items, MODES, work / "report", progress=False)
+        summary = run_eval(assistant, items, MODES, work / f"report-{neighbour}", progress=False)
         for mode in MODES:
             metrics = summary["metrics"][mode]
             cells = [f"{metrics[key]:.3f}" if isinstance(metrics[key], float) else str(metrics[key]) for _, key in COLUMNS]
-            print(f"| {chars} | {overlap} | {mode} | " + " | ".join(cells) + " |", flush=True)
+            window = f"±1 sentence ({neighbour})" if neighbour else "sentence"
+            print(f"| {chars} | {overlap} | {window} | {mode} | " + " | ".join(cells) + " |", flush=True)
     return 0
 
 

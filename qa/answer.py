@@ -27,6 +27,9 @@ SENTENCE_END = ".!?:;”\"’')»…"
 CLOSERS = "”\"’')»"
 TRAILING_NOTE = re.compile(rf"(\s*{FOOTNOTE.pattern})+\s*$|\s+$")  # footnote markers after the full stop
 EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
+# A runner-up that says what the lead says (a document repeats a bullet point in its summary):
+# fewer than this share of its terms are new, and it names no new figure.
+REPEAT_NEW_TERMS = 0.2
 
 
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is
@@ -100,7 +103,8 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     units = [_lead(question, best, sentences)]
     if LIST_QUESTION.search(question.text) or (COMPARISON.search(question.text) and not question.part):
         units += [_unit(s, sentences) for s in _cover_rest(question, ranked, units[0], stats, config)]
-    elif len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score:
+    elif (len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score
+          and not _repeats(ranked[1], units[0])):
         units.append(_unit(ranked[1], sentences))  # a near tie: the evidence cannot tell them apart, give both
     chosen = _within_words(units, config.max_answer_sentences, max(config.max_answer_words, _words(units[0])))
     citations, parts = [], []
@@ -138,6 +142,14 @@ def _unit(s: ScoredSentence, sentences: list[ScoredSentence]) -> list[ScoredSent
     if unit is None and s.text.rstrip().endswith(":"):
         unit = _with_neighbour(s, sentences, +1)
     return unit or [s]
+
+
+def _repeats(s: ScoredSentence, unit: list[ScoredSentence]) -> bool:
+    """Whether ``s`` adds next to nothing to ``unit``: no figure it lacks, few terms (REPEAT_NEW_TERMS)."""
+    own = set(terms(s.text))
+    given = set().union(*(terms(u.text) for u in unit))
+    new_figures = figures(s.text) - set().union(*(figures(u.text) for u in unit))
+    return not new_figures and len(own - given) < REPEAT_NEW_TERMS * max(len(own), 1)
 
 
 def _with_neighbour(s: ScoredSentence, sentences: list[ScoredSentence], step: int) -> list[ScoredSentence] | None:

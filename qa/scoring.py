@@ -216,8 +216,9 @@ class Question:
 
 
 # Where a question asking for two things splits: ", and what …", "; which …".
-PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+(?=(?:what|which|how|who|when|where|why|whose|at what|in what|"
-                           r"by how|for what)\b)|;\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
+PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+(?=(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
+                           r"(?:what|which|how|who|when|where|why|whose|whom)\b)|"
+                           r";\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
 MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own
 
 

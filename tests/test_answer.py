@@ -75,6 +75,37 @@ def test_a_why_lead_that_gives_no_reason_comes_with_the_sentence_after_it():
     assert [c.text for c in answer.citations] == ["Who controls the border trade is a concern for policymakers."]
 
 
+def test_a_why_lead_does_not_take_the_next_bullet_point():
+    text = ("Support: China set up a group to study sanctions on Russia.\n"
+            "Entities: The United States listed Chinese firms. Trade grew in 2023.")
+    assert _answer("Why did China set up a group to study sanctions on Russia?", text, [0.9, 0.5, 0.4]) == [
+        "Support: China set up a group to study sanctions on Russia."]
+
+
+def test_a_near_tie_that_repeats_the_lead_is_left_out():
+    text = ("Strategy: China set up an interagency group to study sanctions on Russia. "
+            "Support: China set up an interagency group to study the sanctions on Russia. "
+            "In 2024 China set up a second interagency group to study sanctions on Russia.")
+    near_tie = CONFIG.replace(second_ratio=0.9)
+    question = "What did China set up to study sanctions on Russia?"
+    assert _answer(question, text, [0.9, 0.89, 0.1], near_tie) == [
+        "Strategy: China set up an interagency group to study sanctions on Russia."]
+    # a runner-up that names a new figure says something new
+    assert len(_answer(question, text, [0.9, 0.1, 0.89], near_tie)) == 2
+
+
+def test_a_split_part_is_not_padded_for_the_comparison_it_came_from():
+    text = ("Trade with the DPRK reached $225 million in 2024. "
+            "Official trade estimates and DPRK trade values differ widely.")
+    question = "Compare the trade figures: what value does the article give for DPRK trade in 2024"
+    whole, part = analyse(question), analyse(question, part=True)
+    passage, sentences = _sentences(text, [0.9, 0.8])
+    stats = TermStats([passage.chunk])
+    config = CONFIG.replace(extra_share=0.0)
+    assert len(compose(whole, [passage], sentences, stats, config).citations) == 2
+    assert len(compose(part, [passage], sentences, stats, config).citations) == 1
+
+
 def test_a_question_naming_only_what_the_documents_never_mention_is_declined():
     passage, sentences = _sentences(TEXT, [0.6, 0.9])
     stats = TermStats([passage.chunk])

@@ -73,6 +73,9 @@ def test_a_question_splits_into_parts_that_stand_alone():
         "When and where was the EU Foreign Affairs Council held?"]
     assert split_parts("In which month did shipments to Russia peak, and at what value?") == [
         "In which month did shipments to Russia peak, and at what value?"]
+    # a second question opening with a preposition
+    assert split_parts("What did China set up to study sanctions, and in which arena will the rivalry unfold?") == [
+        "What did China set up to study sanctions", "in which arena will the rivalry unfold?"]
 
 
 def test_reason_questions_are_recognised_however_they_are_worded():
