@@ -64,7 +64,7 @@ class Config:
     w_novelty: float = 0.0  # what a sentence adds beyond the question's words (eval/tune.py tries it: any
     # weight lowers accuracy on eval/qa.jsonl, so it is off)
     w_conflict: float = 0.1  # subtracted: it names other figures than those the question names
-    w_source: float = 0.05  # the question names the sentence's document by its title or source
+    w_source: float = 0.0  # the question names the sentence's document by its title or source
     title_terms: float = 0.25  # weight, in lexical overlap, of question terms naming the sentence's document
 
     # Answering.
@@ -77,14 +77,14 @@ class Config:
     # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
     # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
     min_semantic: float = 0.14
-    abstain_threshold: float = 0.4348
+    abstain_threshold: float = 0.4434
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
     # within its sign; the zeros are features the fit wanted the other way).
-    confidence: tuple[float, ...] = (-0.341, 0.317, 0.472, 0.0, -1.725, 0.112, 0.0, 0.0, -0.754, 0.536, -2.140)
+    confidence: tuple[float, ...] = (-0.147, 0.316, 0.448, 0.0, -1.735, 0.130, 0.0, 0.0, -0.754, 0.355, -2.238)
     second_ratio: float = 0.9  # a runner-up this close to the best sentence joins the answer (> 1: never)
     # A multi-part question's extra sentence must hold at least this share of the question's
     # still-missing term weight: one that shares a stray word is filler with a citation.
-    extra_share: float = 0.2
+    extra_share: float = 0.0
     max_question_chars: int = 1000
 
     # Serving.
