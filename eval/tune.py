@@ -4,7 +4,8 @@
 
 1. Retrieves each question's fused candidate pool once and records its evidence signals
    (once per ``TITLE_TERMS`` value, which changes the lexical signal).
-2. Grid-searches the reranker and sentence weights (``GRID``): objective = MRR@10 + answer
+2. Grid-searches the reranker and sentence weights (``GRID``), every later setting (``SWEPT``)
+   at its simplest value, so the result does not depend on ``qa/config.py``: objective = MRR@10 + answer
    accuracy on answerable questions. A later (less simple) grid point or value must beat the
    best so far by one answerable question's worth (1/n, 2/n where accuracy counts twice): a
    smaller gain is noise. Then sweeps
@@ -49,6 +50,9 @@ CONFLICT = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)  # then these, against a sentence na
 # Weight of question terms naming a sentence's document: it changes the lexical signal itself,
 # so the candidates are collected once per value.
 TITLE_TERMS = (1.0, 0.5, 0.25)
+# The settings swept after the grid, each list simplest value first (off, or no change).
+SWEPT = {"title_terms": TITLE_TERMS, "w_novelty": NOVELTY, "w_source": SOURCE, "w_conflict": CONFLICT,
+         "second_ratio": SECOND_RATIOS, "extra_share": EXTRA_SHARES}
 MAX_FALSE_ABSTENTION = 0.05
 FOLDS = 5
 L2 = 0.01
@@ -196,9 +200,12 @@ def main(argv=None) -> int:
     items = [item for path in args.set for item in load_eval_set(path)]
     rows_for = {v: collect(assistant if v == base.title_terms else Assistant(base.replace(title_terms=v)), items)
                 for v in {*TITLE_TERMS, base.title_terms}}
-    rows = rows_for[base.title_terms]
+    # Every swept setting starts at its simplest value, not at the configured one: the grid is
+    # scored under them, so starting from qa/config.py made each run depend on the one before.
+    start = base.replace(**{name: values[0] for name, values in SWEPT.items()})
+    rows = rows_for[start.title_terms]
     print(f"{len(rows)} questions; grid of {np.prod([len(v) for v in GRID.values()])} weightings", flush=True)
-    config = grid_search(rows, base, stats)
+    config = grid_search(rows, start, stats)
     config = sweep(rows, config, stats, "title_terms", TITLE_TERMS, rows_for=rows_for)
     rows = rows_for[config.title_terms]
     config = sweep(rows, config, stats, "w_novelty", NOVELTY)

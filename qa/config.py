@@ -52,7 +52,7 @@ class Config:
     top_k: int = 5
     candidates: int = 30  # fused candidates handed to the reranker
     # Reranker weights (fitted by eval/tune.py on eval/qa.jsonl; see eval/README.md).
-    w_window: float = 0.8  # best sentence window
+    w_window: float = 0.6  # best sentence window
     w_chunk: float = 0.3  # whole-chunk vector
     w_bm25: float = 0.15  # BM25, relative to the best candidate
     w_fused: float = 0.0  # reciprocal of the fused rank
@@ -63,7 +63,7 @@ class Config:
     w_typed: float = 0.1
     w_novelty: float = 0.0  # what a sentence adds beyond the question's words (eval/tune.py tries it: any
     # weight lowers accuracy on eval/qa.jsonl, so it is off)
-    w_conflict: float = 0.1  # subtracted: it names other figures than those the question names
+    w_conflict: float = 0.15  # subtracted: it names other figures than those the question names
     w_source: float = 0.0  # the question names the sentence's document by its title or source
     title_terms: float = 0.25  # weight, in lexical overlap, of question terms naming the sentence's document
 
@@ -77,10 +77,10 @@ class Config:
     # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
     # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
     min_semantic: float = 0.14
-    abstain_threshold: float = 0.4434
+    abstain_threshold: float = 0.4567
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
     # within its sign; the zeros are features the fit wanted the other way).
-    confidence: tuple[float, ...] = (-0.147, 0.316, 0.448, 0.0, -1.735, 0.130, 0.0, 0.0, -0.754, 0.355, -2.238)
+    confidence: tuple[float, ...] = (-0.459, 0.302, 0.474, 0.0, -1.736, 0.078, 0.0, 0.0, -0.711, 0.715, -2.258)
     second_ratio: float = 0.9  # a runner-up this close to the best sentence joins the answer (> 1: never)
     # A multi-part question's extra sentence must hold at least this share of the question's
     # still-missing term weight: one that shares a stray word is filler with a citation.
