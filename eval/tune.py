@@ -4,11 +4,11 @@
 
 1. Retrieves each question's fused candidate pool once and records its evidence signals
    (once per ``TITLE_TERMS`` value, which changes the lexical signal).
-2. Grid-searches the reranker and sentence weights (``GRID``), every later setting (``SWEPT``)
-   at its simplest value, so the result does not depend on ``qa/config.py``: objective = MRR@10 + answer
-   accuracy on answerable questions. A later (less simple) grid point or value must beat the
-   best so far by one answerable question's worth (1/n, 2/n where accuracy counts twice): a
-   smaller gain is noise. Then sweeps
+2. Grid-searches the reranker and sentence weights (``GRID``), with every later setting
+   (``SWEPT``) at its simplest value so that the result does not depend on ``qa/config.py``:
+   objective = MRR@10 + answer accuracy on answerable questions. A later (less simple) grid
+   point or value must beat the best so far by one answerable question's worth (1/n, 2/n
+   where accuracy counts twice): a smaller gain is noise. Then sweeps
    the other settings one at a time, in order (``TITLE_TERMS``, ``NOVELTY``, ``SOURCE``,
    ``CONFLICT``, then ``SECOND_RATIOS`` and ``EXTRA_SHARES`` judged by 2 x accuracy + citation precision).
 3. With those weights, fits the logistic confidence (``answer.CONFIDENCE_FEATURES``) to tell

@@ -51,7 +51,7 @@ class Config:
     mode: str = "rerank"
     top_k: int = 5
     candidates: int = 30  # fused candidates handed to the reranker
-    # Reranker weights (fitted by eval/tune.py on eval/qa.jsonl; see eval/README.md).
+    # Reranker weights (fitted by eval/tune.py on eval/qa, abstain and dev; see eval/README.md).
     w_window: float = 0.6  # best sentence window
     w_chunk: float = 0.3  # whole-chunk vector
     w_bm25: float = 0.15  # BM25, relative to the best candidate
@@ -64,7 +64,7 @@ class Config:
     w_novelty: float = 0.0  # what a sentence adds beyond the question's words (eval/tune.py tries it: any
     # weight lowers accuracy on eval/qa.jsonl, so it is off)
     w_conflict: float = 0.15  # subtracted: it names other figures than those the question names
-    w_source: float = 0.0  # the question names the sentence's document by its title or source
+    w_source: float = 0.0  # the question names the sentence's document by its title or source (the fit: no gain)
     title_terms: float = 0.25  # weight, in lexical overlap, of question terms naming the sentence's document
 
     # Answering.
@@ -82,8 +82,8 @@ class Config:
     # within its sign; the zeros are features the fit wanted the other way).
     confidence: tuple[float, ...] = (-0.459, 0.302, 0.474, 0.0, -1.736, 0.078, 0.0, 0.0, -0.711, 0.715, -2.258)
     second_ratio: float = 0.9  # a runner-up this close to the best sentence joins the answer (> 1: never)
-    # A multi-part question's extra sentence must hold at least this share of the question's
-    # still-missing term weight: one that shares a stray word is filler with a citation.
+    # A multi-part question's extra sentence must hold more than this share of the question's
+    # still-missing term weight (eval/tune.py tries 0 to 0.4: higher drops filler, and answers too).
     extra_share: float = 0.0
     max_question_chars: int = 1000
 
