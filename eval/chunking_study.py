@@ -40,8 +40,9 @@ def main(argv=None) -> int:
         assistant = Assistant(Config.load(index_dir=work / "index", chunk_chars=chars, chunk_overlap=overlap,
                                           w_neighbour=neighbour))
         assistant.index(progress=False)
-        summary = run_eval(assistant, items, MODES, work / f"report-{neighbour}", progress=False)
-        for mode in MODES:
+        modes = MODES if not neighbour else ["rerank"]  # hybrid never reads the window weight
+        summary = run_eval(assistant, items, modes, work / f"report-{neighbour}", progress=False)
+        for mode in modes:
             metrics = summary["metrics"][mode]
             cells = [f"{metrics[key]:.3f}" if isinstance(metrics[key], float) else str(metrics[key]) for _, key in COLUMNS]
             window = f"±1 sentence ({neighbour})" if neighbour else "sentence"

@@ -32,7 +32,7 @@ from qa.config import Config
 from qa.evaluation import answer_is_correct, citation_checks, load_eval_set, passage_is_relevant
 from qa.pipeline import Assistant
 from qa.rerank import rescore
-from qa.scoring import analyse, split_parts
+from qa.scoring import analyse, analyse_parts
 
 GRID = {
     "w_window": (0.4, 0.6, 0.8),
@@ -64,9 +64,7 @@ def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, list]]:
     rows = []
     for item in items:
         parts = []
-        texts = split_parts(item["question"])
-        for part in texts:  # as Assistant.ask does
-            q = analyse(part, part=len(texts) > 1)
+        for q in analyse_parts(item["question"]):  # as Assistant.ask does
             pool, embedding = retriever.candidates(q, "rerank", assistant.config.top_k, None)
             parts.append((q, retriever.reranker.features(q, embedding, pool)))
         rows.append((item, parts))

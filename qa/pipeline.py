@@ -15,7 +15,7 @@ from qa.corpus import load_document
 from qa.embedding import load_embedder
 from qa.indexer import IndexReport, index_document, sync
 from qa.schema import Answer
-from qa.scoring import analyse, split_parts, terms
+from qa.scoring import analyse, analyse_parts, terms
 from qa.store import ChunkStore
 
 # A turn that leans on the one before: opens with a connective, or is a short question
@@ -78,9 +78,7 @@ class Assistant:
         context = follow_up_context(text, history)
         retriever = self.retriever
         answers = []
-        parts = split_parts(text)
-        for part in parts:  # a question asking two things: answer each
-            q = analyse(part, context, part=len(parts) > 1)
+        for q in analyse_parts(text, context):  # a question asking two things: answer each
             found = retriever.retrieve(q, mode=mode, top_k=top_k, doc=doc or None)
             answers.append(compose(q, found.passages, found.sentences, retriever.stats, self.config))
         answer = answers[0] if len(answers) == 1 else combine(analyse(text, context), answers)

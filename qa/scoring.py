@@ -245,6 +245,12 @@ def analyse(question: str, context: str = "", part: bool = False) -> Question:
                     frozenset(terms(question)), figures(question), names(question), part)
 
 
+def analyse_parts(question: str, context: str = "") -> list[Question]:
+    """Each part of ``question`` (``split_parts``), analysed, marked as a part when there are several."""
+    parts = split_parts(question)
+    return [analyse(part, context, part=len(parts) > 1) for part in parts]
+
+
 @dataclass(frozen=True)
 class SentenceWeights:
     """How the signals add up to a sentence score."""
