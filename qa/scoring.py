@@ -32,9 +32,9 @@ one ones please say says said tell type way ways whose whether
 """.split())
 
 NUMBER_QUESTION = re.compile(
-    r"\b(how (much|many|large|big|long|high|far|often)|what (\w+ )?(percentage|percent|share|proportion|fraction|amount|"
-    r"value|volume|number|sum|level|figure|size|quantity|rate|price|cost)|by how much|what was the (value|amount|figure))\b",
-    re.I)
+    r"\b(how (much|many|large|big|long|high|far|often)|what (\w+ ){0,3}(percentage|percent|share|proportion|fraction|"
+    r"amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost)|by how much)\b",
+    re.I)  # up to three words between: "what was the total value", "what was the combined value"
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
                              r"drivers?|rationale|justifications?|purposes?|payoffs?)\b", re.I)
@@ -185,6 +185,10 @@ class TermStats:
 
 HOW_MANY = re.compile(r"\bhow many ((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|have|has|had|did|do|does|were|was|are|is|"
                       r"in|per|for|to|from|by|with|that|which|who)\b|[?,.]|$)", re.I)
+# "Who is China's ambassador to …", "Who was the North Korean official that …": the role asked
+# for, the last word before a preposition or clause (lower case: "Who is Kim Jong Un?" asks for no role).
+WHO_ROLE = re.compile(r"^\s*[Ww]ho (?:is|was|are|were) (?:the |an? )?(?:\S+(?:’s|'s) )?(?:[\w’'-]+ ){0,2}?([a-z][\w-]*)"
+                      r"(?= (?:of|to|in|at|for|from|by|with|that|which|who)\b|[?,.]|$)")
 
 
 def answer_focus(question: str) -> str | None:
@@ -197,7 +201,8 @@ def answer_focus(question: str) -> str | None:
     m = ENTITY_QUESTION.search(question)
     if m and m.group(3):
         return _stem(m.group(3).lower())
-    return None
+    m = WHO_ROLE.search(question)
+    return _stem(m.group(1)) if m else None
 
 
 @dataclass(frozen=True)
@@ -264,6 +269,9 @@ class SentenceWeights:
     # How much a question term that names the sentence's document (its title or source) counts
     # toward lexical overlap: every sentence of that document is about it, so it tells them apart less.
     title_terms: float = 1.0
+    # Share of ``typed`` a reason cue ("because", "due to") gets: a cue word says less that a
+    # sentence gives the reason asked for than a figure says it gives the number asked for.
+    reason_cue: float = 1.0
 
 
 @dataclass
@@ -283,10 +291,12 @@ class ScoredSentence:
     score: float = 0.0
     heading: bool = False  # a markdown heading line: context, never an answer
     reference: bool = False  # in a bibliography entry: it cites a work, it states nothing
+    cue: bool = False  # ``typed`` is a reason cue word (a why-question), not a figure, date or name
 
     def weigh(self, weights: SentenceWeights) -> float:
         """Set and return the sentence's score under ``weights``."""
-        self.score = (weights.semantic * self.semantic + weights.lexical * self.lexical + weights.typed * self.typed
+        typed = weights.typed * (weights.reason_cue if self.cue else 1.0)
+        self.score = (weights.semantic * self.semantic + weights.lexical * self.lexical + typed * self.typed
                       + weights.novelty * self.novelty + weights.source * self.source
                       - weights.conflict * self.conflict)
         return self.score
@@ -335,7 +345,8 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             local = Sentence(sent.start - chunk.start, sent.end - chunk.start)
             s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,
                                conflicting_numbers(question.figures, context),
-                               heading=is_heading(chunk.text, local), reference=is_reference(chunk.text, local))
+                               heading=is_heading(chunk.text, local), reference=is_reference(chunk.text, local),
+                               cue=question.kind == "reason")
             s.weigh(weights)
             scored.append(s)
     return scored

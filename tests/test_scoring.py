@@ -1,8 +1,12 @@
 """Sentence-scoring signals that need no model: term statistics over titles and sources, answer
 kinds, question parts."""
 
-from qa.schema import Chunk, Sentence
-from qa.scoring import TermStats, analyse, answer_kind, holds_kind, split_parts
+import math
+
+from qa.chunking import split_sentences
+from qa.schema import Chunk, Passage, Sentence
+from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, answer_kind, holds_kind, score_sentences,
+                        split_parts)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -63,6 +67,17 @@ def test_a_year_alone_does_not_answer_how_many():
     assert holds_kind("number", "Resolution 2375, passed in 2017, banned their employment.", question) == 0.0
     assert holds_kind("number", "Some 50,000 workers were employed in 2017.", question) == 1.0
     assert answer_kind("What price per shell does Russia pay?") == "number"
+    # the noun may stand a few words after "what"
+    assert answer_kind("What was the total value of China–Russia trade in 2023?") == "number"
+    assert answer_kind("What was the combined value of their commerce?") == "number"
+
+
+def test_a_who_question_asks_for_the_role_it_names():
+    assert analyse("Who is China's ambassador to North Korea?").focus == "ambassador"
+    assert analyse("Who was the North Korean official that Lavrov met?").focus == "offici"
+    assert analyse("Who is the head of Ukraine's intelligence service?").focus == "head"
+    assert analyse("Which Chinese bank processes the payments?").focus == "bank"
+    assert analyse("Who is Kim Jong Un?").focus is None  # a person, not a role
 
 
 def test_a_question_splits_into_parts_that_stand_alone():
@@ -105,3 +120,19 @@ def test_names_are_the_capitalised_words_after_the_first_and_known_by_titles_too
     assert names("Where did trade grow?") == frozenset()
     stats = TermStats([_chunk("a.md", "Economic triangle", "SpecialEurasia")])
     assert {"trade", "triangl", "specialeurasia"} <= stats.known and "peru" not in stats.known
+
+
+def test_a_reason_cue_counts_only_its_configured_share():
+    text = "Beijing backs Moscow because of trade. Backing Moscow diverts Western attention from Asia."
+    chunk = Chunk("doc.md#0", "doc.md", "Doc", 0, 0, len(text), text, tuple(split_sentences(text)))
+    question = analyse("Why does Beijing back Moscow?")
+    vectors = {s.start: [1.0, 0.0] for s in chunk.sentences}  # equally near the question in meaning
+
+    def scored(reason_cue: float) -> list[ScoredSentence]:
+        return score_sentences(question, [1.0, 0.0], [Passage(chunk, 1.0, rank=1)], vectors, TermStats([chunk]),
+                               SentenceWeights(reason_cue=reason_cue), key=lambda chunk, sentence: sentence.start)
+
+    (cued, plain), (uncued, plain_again) = scored(1.0), scored(0.0)
+    assert cued.cue and cued.typed == 1.0 and plain.typed == 0.0
+    assert plain.score == plain_again.score
+    assert math.isclose(cued.score - uncued.score, SentenceWeights().typed)  # the cue counts fully, then not at all
