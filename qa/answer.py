@@ -18,9 +18,10 @@ NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
 MIN_SENTENCE_CHARS = 15  # shorter lines (list labels, stray fragments) never lead an answer
 # Questions that ask for several things (a list), or for two to be set side by side (a
-# comparison; once split_parts has cut it in parts, each part asks for one side).
-LIST_QUESTION = re.compile(r"\b(list|name)\b|"
-                           r"\b(which|what) (two|three|four|five|six|several|other|\w+ies|\w+[^s\W]s)\b", re.I)
+# comparison; once split_parts has cut it in parts, each part asks for one side). A plural alone
+# ("which currencies …") is no list question: one sentence names them all, and gathering more
+# sentences for it cited filler (citation precision 0.821 -> 0.867 on eval/qa.jsonl, accuracy unchanged).
+LIST_QUESTION = re.compile(r"\b(list|name)\b|\b(which|what) (two|three|four|five|six|several|other)\b", re.I)
 COMPARISON = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\w*|as well as)\b|"
                         r"\S\s+and (what|which|how|who|when|where|why)\b", re.I)  # not a follow-up's opening "And how …"
 SENTENCE_END = ".!?:;”\"’')»…"

@@ -52,7 +52,7 @@ class Config:
     top_k: int = 5
     candidates: int = 30  # fused candidates handed to the reranker
     # Reranker weights (fitted by eval/tune.py on eval/qa, abstain and dev; see eval/README.md).
-    w_window: float = 0.6  # best sentence window
+    w_window: float = 0.8  # best sentence window
     w_chunk: float = 0.3  # whole-chunk vector
     w_bm25: float = 0.15  # BM25, relative to the best candidate
     w_fused: float = 0.0  # reciprocal of the fused rank
@@ -79,11 +79,11 @@ class Config:
     # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
     # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
     min_semantic: float = 0.19
-    abstain_threshold: float = 0.4179
+    abstain_threshold: float = 0.414
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
     # within its sign; the zeros are features the fit wanted the other way).
-    confidence: tuple[float, ...] = (0.365, 0.278, 0.369, 0.0, -1.853, 0.078, 0.0, 0.0, -1.044, 0.0, -2.357)
-    second_ratio: float = 0.95  # a runner-up this close to the best sentence joins the answer (> 1: never)
+    confidence: tuple[float, ...] = (0.119, 0.226, 0.44, 0.0, -1.773, 0.154, 0.0, 0.0, -1.0, 0.185, -2.324)
+    second_ratio: float = 1.01  # a runner-up this close to the best sentence joins the answer (> 1: never)
     # A multi-part question's extra sentence must hold more than this share of the question's
     # still-missing term weight (eval/tune.py tries 0 to 0.4: higher drops filler, and answers too).
     extra_share: float = 0.0

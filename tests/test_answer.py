@@ -55,10 +55,14 @@ def test_an_extra_part_must_add_enough_of_what_is_missing():
     text = ("Under sanctions, the DPRK may not sell gold, titanium and vanadium. "
             "Enforcement of the minerals ban is failing. "
             "Sanctions triangle analysts expect more minerals trade.")
-    question = "Which minerals may the DPRK not sell under sanctions, per the triangle analysis?"
+    question = "List the minerals the DPRK may not sell under sanctions, per the triangle analysis."
     # the second sentence adds "minerals" alone, the third "minerals" and "triangle"
     assert len(_answer(question, text, [0.9, 0.8, 0.8], CONFIG.replace(extra_share=0.0))) > 1
     assert _answer(question, text, [0.9, 0.8, 0.3], CONFIG.replace(extra_share=0.9)) == [
+        "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]
+    # a plural alone asks for no list: the sentence that names them all answers it
+    assert _answer("Which minerals may the DPRK not sell under sanctions, per the triangle analysis?", text,
+                   [0.9, 0.8, 0.8], CONFIG.replace(extra_share=0.0)) == [
         "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]
 
 
