@@ -14,8 +14,12 @@ from qa.schema import Chunk, Document, Sentence
 _LINE_PREFIX = re.compile(r"^(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+|>\s*)+")
 _HEADING = re.compile(r"^#{1,6}\s")
 # A bibliography entry opens with its authors and year: "Bernal, G. (2023).", "[8] Duchâtel. M, Schell. P (2013)".
-# The surname's comma or full stop keeps "China (2023) traded…" a statement.
-_REFERENCE = re.compile(r"(?:\[\d+\]\s*)?[A-Z][\w’'-]+[.,](?:\s+(?:[A-Z][\w’'-]*[.,]?|and|&)){0,6}\s+\((?:1[89]|20)\d\d\)")
+# The surname's comma or full stop keeps "China (2023) traded…" a statement. An endnote may
+# instead open with an author body and a comma: "[13] U.S.-China Economic and Security Review
+# Commission, The China-North Korea Strategic Rift …" (a note that states something opens
+# with a sentence: "[11] In the case of infrastructure, …").
+_REFERENCE = re.compile(r"(?:\[\d+\]\s*)?[A-Z][\w’'-]+[.,](?:\s+(?:[A-Z][\w’'-]*[.,]?|and|&)){0,6}\s+\((?:1[89]|20)\d\d\)|"
+                        r"\[\d+\]\s*[A-Z][\w.’'-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w.’'-]*){2,},")
 MIN_SENTENCE_CHARS = 12  # shorter pieces ("Dr.", "e.g.") are glued to their neighbour
 
 

@@ -45,7 +45,10 @@ def test_chunk_ids_change_with_content_and_settings():
     ("[8] Duchâtel. M, Schell. P (2013) China’s policy on North Korea. Economic engagement, SIPRI, p.17", True),
     ("[1]Rozman. G (2019) Joint U.S-Korea Academic studies. The east Asian whirlpool.", True),
     ("[3] Rumer. E, Sokolsky. R and Vladicic. A (2020) Russia in the Asia-Pacific: Less Than Meets the Eye", True),
+    ("[13] U.S.-China Economic and Security Review Commission, The China-North Korea Strategic Rift, p.10", True),
+    ("[5] U.S.-China Economic and Security Review Commission, Report to Congress, 11/2017", True),
     # a note that cites a work in passing still states something
+    ("[11] In the case of infrastructure, in 2015, a bridge financed by Beijing was opened.", False),
     ("[2]Notable among the tests is the launch in 2022. See Riccardo Rossi (2022), North Korea’s new missile.", False),
     ("China (2023) traded $2.3 billion with North Korea.", False),
     ("Trade rose in 2023 (2022 was lower).", False),
