@@ -46,7 +46,7 @@ def main(argv=None) -> int:
         for mode in modes:
             metrics = summary["metrics"][mode]
             cells = [f"{metrics[key]:.3f}" if isinstance(metrics[key], float) else str(metrics[key]) for _, key in COLUMNS]
-            window = f"±1 sentence ({config.w_neighbour})" if config.w_neighbour else "sentence"
+            window = "–" if mode != "rerank" else f"±1 sentence ({config.w_neighbour})" if config.w_neighbour else "sentence"
             print(f"| {chars} | {overlap} | {window} | {mode} | " + " | ".join(cells) + " |", flush=True)
     return 0
 
