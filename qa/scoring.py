@@ -193,7 +193,8 @@ WHO_ROLE = re.compile(r"^\s*[Ww]ho (?:is|was|are|were) (?:the |an? )?(?:\S+(?:�
 
 def answer_focus(question: str) -> str | None:
     """The stemmed head noun of what is asked for: "troop" in "how many North Korean troops
-    …", "bank" in "which Chinese bank …"; None when the question names none."""
+    …", "bank" in "which Chinese bank …", "ambassador" in "Who is China's ambassador to …";
+    None when the question names none."""
     m = HOW_MANY.search(question)
     if m:
         words = terms(m.group(1))
