@@ -29,12 +29,14 @@ theirs them themselves then there these they this those through to too under unt
 where which while who whom why will with would you your yours yourself yourselves
 according among amid did do does describe described explain give kind known list main mention mentioned name named
 one ones please say says said tell type way ways whose whether
-""".split())
+allegedly apparently purportedly reportedly reputedly supposedly
+""".split())  # the last line: hedges a question asks with, which say nothing of what is asked
 
 NUMBER_QUESTION = re.compile(
-    r"\b(how (much|many|large|big|long|high|far|often)|what (\w+ ){0,3}(percentage|percent|share|proportion|fraction|"
-    r"amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost)|by how much)\b",
-    re.I)  # up to three words between: "what was the total value", "what was the combined value"
+    r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) (\w+ ){0,3}(percentage|percent|share|proportion|"
+    r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
+    r"population|area|duration|height|width|depth|weight)|by how much)\b",
+    re.I)  # up to three words between: "what was the total value", "compare the length of …"
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
                              r"drivers?|rationale|justifications?|purposes?|payoffs?)\b", re.I)

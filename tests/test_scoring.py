@@ -6,7 +6,7 @@ import math
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
 from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, answer_kind, holds_kind, score_sentences,
-                        split_parts)
+                        split_parts, terms)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -70,6 +70,14 @@ def test_a_year_alone_does_not_answer_how_many():
     # the noun may stand a few words after "what"
     assert answer_kind("What was the total value of China–Russia trade in 2023?") == "number"
     assert answer_kind("What was the combined value of their commerce?") == "number"
+    # a measure asked for, or set side by side
+    assert answer_kind("Compare the length of China's border with North Korea to Russia's.") == "number"
+    assert answer_kind("What is the distance between Dandong and Sinuiju?") == "number"
+
+
+def test_a_hedge_in_the_question_is_no_term_to_match():
+    assert terms("Which technologies is North Korea reportedly seeking?") == terms(
+        "Which technologies is North Korea seeking?")
 
 
 def test_a_who_question_asks_for_the_role_it_names():
