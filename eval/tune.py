@@ -1,6 +1,6 @@
 """Fit the reranker weights and the abstention model on an eval set, reproducibly.
 
-    .venv/bin/python eval/tune.py [--set eval/qa.jsonl eval/abstain.jsonl eval/dev.jsonl] [--index-dir DIR]
+    .venv/bin/python eval/tune.py [--set eval/qa.jsonl eval/abstain.jsonl eval/dev.jsonl eval/fit.jsonl] [--index-dir DIR]
 
 1. Retrieves each question's fused candidate pool once and records its evidence signals
    (once per ``TITLE_TERMS`` value, which changes the lexical signal).
@@ -189,7 +189,8 @@ def pick_threshold(conf: np.ndarray, y: np.ndarray) -> float:
 def main(argv=None) -> int:
     """Run the whole procedure and print the fitted values."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--set", nargs="+", default=["eval/qa.jsonl", "eval/abstain.jsonl", "eval/dev.jsonl"],
+    parser.add_argument("--set", nargs="+", default=["eval/qa.jsonl", "eval/abstain.jsonl", "eval/dev.jsonl",
+                                                      "eval/fit.jsonl"],
                         help="eval sets to fit on (never eval/holdout.jsonl: it measures what the fit generalises to)")
     parser.add_argument("--index-dir", default=None)
     args = parser.parse_args(argv)
