@@ -45,9 +45,11 @@ class Assistant:
         """The retriever over the current index, built on first use."""
         with self._lock:
             if self._retriever is None:
+                from qa.places import aliases
                 from qa.retrieval import Retriever
 
                 self._retriever = Retriever(self.config, self.store, self.embedder)
+                aliases()  # the gazetteer loads with the index, not on the first question
             return self._retriever
 
     def index(self, corpus_dir: Path | None = None, progress: bool = True) -> IndexReport:

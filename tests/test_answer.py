@@ -3,7 +3,7 @@ joins it."""
 
 import dataclasses
 
-from qa.answer import NO_ANSWER, compose
+from qa.answer import NO_ANSWER, compose, confidence_features, confidence_of
 from qa.chunking import split_sentences
 from qa.config import Config
 from qa.rerank import sentence_weights
@@ -143,3 +143,13 @@ def test_a_bibliography_entry_never_leads_the_answer():
     assert best.reference and best.score > statement.score and not statement.reference
     answer = compose(question, [passage], scored, stats, CONFIG)
     assert [c.text for c in answer.citations] == [text[:statement_end]]
+
+
+def test_another_country_where_the_question_puts_one_lowers_the_confidence():
+    passage, sentences = _sentences(TEXT, [0.6, 0.9])
+    stats = TermStats([passage.chunk])
+    best = sentences[1]  # "Russia buys artillery shells from North Korea …"
+    near_miss = confidence_features(analyse("What does Russia buy from China?"), best, sentences, stats)
+    same = confidence_features(analyse("What does Russia buy from Pyongyang?"), best, sentences, stats)
+    assert near_miss["country_conflict"] == 1.0 and same["country_conflict"] == 0.0
+    assert confidence_of(near_miss, Config()) < confidence_of(same, Config())
