@@ -11,7 +11,7 @@ import math
 import re
 
 from qa.config import Config
-from qa.places import conflicting_country, mentions
+from qa.mentions import conflicting_mention
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStats, figures, terms
 
@@ -42,7 +42,7 @@ TELLING_KINDS = ("number", "date", "entity")
 # confidence; unconstrained, correlated features took the wrong sign and an off-topic question
 # ("What is the population of Lima?") scored above the threshold for missing every term.
 CONFIDENCE_FEATURES = {"semantic": 1, "lexical": 1, "typed": 1, "kind_missing": -1, "window": 1, "rare_missing": -1,
-                       "unseen": -1, "focus_missing": -1, "passage": 1, "figure_missing": -1, "country_conflict": -1}
+                       "unseen": -1, "focus_missing": -1, "passage": 1, "figure_missing": -1, "name_conflict": -1}
 
 
 def confidence_features(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
@@ -72,8 +72,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
         "figure_missing": float(bool(question.figures) and not question.figures & figures(window_text)),
-        # it puts another country where the question puts one ("from China" for "from North Korea")
-        "country_conflict": float(conflicting_country(mentions(question.text), best.text, window_text)),
+        # it puts another name where the question puts one ("from China" for "from North Korea")
+        "name_conflict": float(conflicting_mention(question.text, best.text, window_text)),
     }
 
 

@@ -45,7 +45,7 @@ class Assistant:
         """The retriever over the current index, built on first use."""
         with self._lock:
             if self._retriever is None:
-                from qa.places import aliases
+                from qa.mentions import aliases
                 from qa.retrieval import Retriever
 
                 self._retriever = Retriever(self.config, self.store, self.embedder)

@@ -151,5 +151,5 @@ def test_another_country_where_the_question_puts_one_lowers_the_confidence():
     best = sentences[1]  # "Russia buys artillery shells from North Korea …"
     near_miss = confidence_features(analyse("What does Russia buy from China?"), best, sentences, stats)
     same = confidence_features(analyse("What does Russia buy from Pyongyang?"), best, sentences, stats)
-    assert near_miss["country_conflict"] == 1.0 and same["country_conflict"] == 0.0
+    assert near_miss["name_conflict"] == 1.0 and same["name_conflict"] == 0.0
     assert confidence_of(near_miss, Config()) < confidence_of(same, Config())

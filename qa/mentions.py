@@ -1,0 +1,116 @@
+"""Who and where a text names: countries by any of their names, other names as written.
+
+"Beijing", "the PRC", "Chinese" and "People's Republic of China" all name China, by the
+countryinfo gazetteer: a country's name, its other spellings and their acronyms ("DPRK"), its
+capital and its demonym. Other names ("Xi Jinping", "UN Security Council") are capitalised
+runs, the same as their acronym ("UNSC"). The answer composer uses this to see a near miss: a
+question on what comes "from North Korea" answered by the sentence on what comes "from China".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qa.scoring import DASH, DATE, NAME, STOPWORDS, terms
+
+ACRONYM_SKIP = frozenset({"of", "the", "and"})  # "Democratic People's Republic of Korea": DPRK
+ARTICLES = frozenset({"the", "a", "an"})
+# Where a name stands in a clause: "exports to Russia", "come from China", "between Russia
+# and China". Two names after the same one of these fill the same slot. Not "in" or "of": "in
+# the German Foreign Ministry report" and "held in Brussels" fill no common slot.
+SLOT_WORDS = frozenset({"from", "to", "with", "by", "into", "between", "and", "on", "against", "for", "at", "than"})
+WORD = re.compile(r"[\w’'-]+")
+DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S." is "US"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One name in a text, with the words around it that say its role."""
+
+    key: str  # a country's gazetteer name ("north korea"), else the name's initials ("UNSC")
+    country: bool
+    terms: frozenset[str]  # a name's stemmed terms (empty for a country)
+    before: str  # the word before it (articles skipped), lower case
+    after: str  # the word after it, lower case
+
+
+def initials(name: str) -> str:
+    """A name's acronym: "UNSC" for "UN Security Council", the name itself for an acronym."""
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in ACRONYM_SKIP]
+    return "".join(w if len(w) > 1 and w.isupper() else w[0].upper() for w in words)
+
+
+@lru_cache(maxsize=1)
+def aliases() -> dict[str, str]:
+    """Every way the gazetteer names a country, mapped to that country's name (lower case).
+    ISO codes are left out: "IN" or "IT" is more often a word than India or Italy."""
+    from countryinfo._cache import load_countries  # the package's loader: one read of its JSON files
+
+    out: dict[str, str] = {}
+    for key, info in load_countries()["countries"].items():
+        iso = info.get("ISO") or {}
+        codes = {str(iso.get("alpha2", "")).upper(), str(iso.get("alpha3", "")).upper()}
+        forms = [info["name"], *(a for a in info.get("altSpellings") or [] if isinstance(a, str) and a.upper() not in codes)]
+        forms += [f for f in (info.get("capital"), info.get("demonym")) if isinstance(f, str)]
+        forms += [initials(f) for f in forms if re.fullmatch(r"[A-Z][a-z’']+(?: (?:of |the |and )*[A-Z][a-z’']+)+", f)]
+        forms += [f.replace("'", "’") for f in forms if "'" in f]
+        for form in forms:
+            form = form.removesuffix(" D.C.").strip()
+            if len(form) >= 2 and form.replace("’", "'").isascii() and "," not in form:
+                out.setdefault(form, key)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _countries() -> re.Pattern:
+    forms = sorted(aliases(), key=len, reverse=True)  # the longest name first: "North Korea", not "Korea"
+    return re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, forms)) + r")(?:’s|'s)?(?![\w-])")
+
+
+def mentions(text: str) -> tuple[Mention, ...]:
+    """The countries and other names ``text`` mentions (a month is no name), each with its
+    neighbouring words."""
+    text = DOTTED.sub(lambda m: m.group().replace(".", ""), text)
+    spans = [(m.start(), m.end(), aliases()[m.group(1)], True) for m in _countries().finditer(text)]
+    for m in NAME.finditer(text):
+        inside = [span for span in spans if m.start() <= span[0] and span[1] <= m.end()]
+        across = [span for span in spans if span[0] < m.end() and m.start() < span[1] and span not in inside]
+        if DATE.fullmatch(m.group()) or across or any(span[:2] == m.span() for span in inside):
+            continue  # a month; a country's name as it stands (or cut across) stays the country's
+        # a longer name holding a country's is another body: "China National Petroleum Corporation"
+        spans = [span for span in spans if span not in inside] + [(m.start(), m.end(), m.group(), False)]
+    found = []
+    for start, end, name, country in sorted(spans):
+        before = WORD.findall(text[:start].lower())
+        while before and before[-1] in ARTICLES:
+            before.pop()
+        after = WORD.findall(text[end:].lower())[:1]
+        words = frozenset() if country else frozenset(terms(DASH.sub(" ", name)))
+        if country or words:
+            found.append(Mention(name if country else initials(name), country, words,
+                                 before[-1] if before else "", after[0] if after else ""))
+    return tuple(found)
+
+
+def conflicting_mention(question: str, sentence: str, window: str) -> bool:
+    """Whether the sentence puts another name where the question puts one: the question's
+    name is nowhere in ``window`` (the sentence and its neighbours; as a country by any of its
+    names, as another name by its words or its acronym), and the sentence has a name the
+    question does not use after the same preposition ("from China" for "from North Korea") or
+    before the same word ("Chinese citizens" for "North Korean citizens")."""
+    asked = mentions(question)
+    if not asked:
+        return False
+    near_keys, near_terms = {m.key for m in mentions(window)}, set(terms(window))
+    asked_keys, question_terms = {m.key for m in asked}, set(terms(question))
+    said = [m for m in mentions(sentence) if m.key not in asked_keys and not m.terms & question_terms]
+    for q in asked:
+        if q.key in near_keys or (not q.country and q.terms <= near_terms):
+            continue
+        for s in said:
+            if (q.before in SLOT_WORDS and q.before == s.before) or (q.after and q.after == s.after
+                                                                      and q.after not in STOPWORDS):
+                return True
+    return False

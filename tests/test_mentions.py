@@ -1,0 +1,76 @@
+"""Countries by the gazetteer, other names, and the near-miss check built on them (qa/mentions.py)."""
+
+import pytest
+
+from qa.mentions import conflicting_mention, initials, mentions
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Beijing’s shipments grew", "china"),
+    ("the PRC’s trade volume", "china"),
+    ("Chinese firms", "china"),
+    ("the People’s Republic of China", "china"),
+    ("the DPRK has devised", "north korea"),
+    ("Democratic People's Republic of Korea", "north korea"),
+    ("officials in Pyongyang", "north korea"),
+    ("North Korean workers", "north korea"),
+    ("U.S. policymakers", "united states"),
+    ("Moscow's war", "russia"),
+])
+def test_every_name_of_a_country_names_it(text, country):
+    assert [(m.key, m.country) for m in mentions(text)] == [(country, True)]
+
+
+def test_the_longest_name_wins_and_words_around_it_are_kept():
+    found = mentions("trade between China and the Republic of Korea")
+    assert [(m.key, m.before, m.after) for m in found] == [("china", "between", "and"), ("south korea", "and", "")]
+
+
+def test_other_names_are_known_by_their_initials_and_a_month_is_no_name():
+    assert initials("UN Security Council") == initials("UNSC") == "UNSC"
+    assert initials("China National Petroleum Corporation") == "CNPC"
+    found = mentions("In May, Xi Jinping met the China National Petroleum Corporation in Beijing.")
+    assert [(m.key, m.country, m.before) for m in found] == [("XJ", False, "may"), ("CNPC", False, "met"),
+                                                             ("china", True, "in")]
+    assert [m.country for m in mentions("IT firms and Chinatown")] == [False]  # an ISO code is no country
+
+
+def _conflict(question: str, sentence: str, window: str | None = None) -> bool:
+    return conflicting_mention(question, sentence, window or sentence)
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("What share of the components in Russian drones comes from North Korea?",
+     "Additionally, 80% of the critical electronic components in Russian drones come from China."),
+    ("How many North Korean citizens are fighting for the Russian army?",
+     "Zelenskyy also stated that at least 155 Chinese citizens are fighting for the Russian army."),
+    ("In how many factories are Russia and North Korea cooperating?",
+     "Ivashchenko confirmed cooperation between Russia and China in at least 20 factories."),
+    ("On what date did Kim Jong Un hold a summit with Xi Jinping?",
+     "Notably, on September 13, Kim Jong Un held a summit with Russian President Vladimir Putin."),
+    ("Which minerals did China ban for export to the European Union?",
+     "These same minerals were banned for export to the United States by China."),
+])
+def test_another_name_in_the_same_place_is_a_conflict(question, sentence):
+    assert _conflict(question, sentence)
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("How much have Beijing's shipments to Moscow grown?", "Chinese exports to Russia have surged by more than 60%."),
+    ("Since when have UN Security Council sanctions applied?", "Given the above, the UNSC sanctions imposed since 2006."),
+    ("In which currencies did Gazprom and CNPC agree to settle?",
+     "Agreements: Gazprom and the China National Petroleum Corporation agreed to pay in rubles."),
+])
+def test_another_name_for_the_same_one_is_no_conflict(question, sentence):
+    assert not _conflict(question, sentence)
+
+
+def test_the_name_asked_about_nearby_is_no_conflict():
+    sentence = "Additionally, 80% of the components come from China."
+    assert not _conflict("What share of the components comes from North Korea?", sentence,
+                         window=sentence + " North Korea supplies the rest.")
+
+
+def test_a_name_in_another_place_is_no_conflict():
+    assert not _conflict("What does North Korea export?", "China buys the coal that comes from Russia.")
+    assert not _conflict("What is the capital of Peru?", "Trade grew.")
