@@ -23,6 +23,8 @@ ARTICLES = frozenset({"the", "a", "an"})
 SLOT_WORDS = frozenset({"from", "to", "with", "by", "into", "between", "and", "on", "against", "for", "at", "than"})
 WORD = re.compile(r"[\w’'-]+")
 DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S." is "US"
+# A name of capitalised words an acronym is made from: "People's Republic of China" (PRC).
+SPELLED_OUT = re.compile(r"[A-Z][a-z’']+(?: (?:of |the |and )*[A-Z][a-z’']+)+")
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def aliases() -> dict[str, str]:
         codes = {str(iso.get("alpha2", "")).upper(), str(iso.get("alpha3", "")).upper()}
         forms = [info["name"], *(a for a in info.get("altSpellings") or [] if isinstance(a, str) and a.upper() not in codes)]
         forms += [f for f in (info.get("capital"), info.get("demonym")) if isinstance(f, str)]
-        forms += [initials(f) for f in forms if re.fullmatch(r"[A-Z][a-z’']+(?: (?:of |the |and )*[A-Z][a-z’']+)+", f)]
+        forms += [initials(f) for f in forms if SPELLED_OUT.fullmatch(f)]
         forms += [f.replace("'", "’") for f in forms if "'" in f]
         for form in forms:
             form = form.removesuffix(" D.C.").strip()
