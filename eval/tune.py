@@ -10,7 +10,7 @@
    point or value must beat the best so far by one answerable question's worth (1/n, 2/n
    where accuracy counts twice): a smaller gain is noise. Then sweeps
    the other settings one at a time, in order (``TITLE_TERMS``, ``NOVELTY``, ``SOURCE``,
-   ``CONFLICT``, ``REASON_CUE``, then ``SECOND_RATIOS`` and ``EXTRA_SHARES`` judged by
+   ``CONFLICT``, ``REASON_CUE``, then ``NEIGHBOUR_RATIOS``, ``SECOND_RATIOS`` and ``EXTRA_SHARES`` judged by
    2 x accuracy + citation precision).
 3. With those weights, fits the logistic confidence (``answer.CONFIDENCE_FEATURES``) to tell
    answerable from unanswerable questions, with 5-fold cross-validation to report how well
@@ -28,7 +28,7 @@ import sys
 
 import numpy as np
 
-from qa.answer import CONFIDENCE_FEATURES, combine, compose, confidence_features
+from qa.answer import CONFIDENCE_FEATURES, combine, compose, confidence_features, rank_sentences
 from qa.config import Config
 from qa.evaluation import answer_is_correct, citation_checks, load_eval_set, passage_is_relevant
 from qa.pipeline import Assistant
@@ -43,6 +43,7 @@ GRID = {
     "w_neighbour": (0.0, 0.3),
     "sentence": ((0.5, 0.35, 0.15), (0.6, 0.3, 0.1), (0.4, 0.4, 0.2), (0.7, 0.2, 0.1), (0.45, 0.45, 0.1)),
 }
+NEIGHBOUR_RATIOS = (1.01, 0.9, 0.8, 0.7, 0.6)  # what the lead's neighbour must score to join it (1.01: never)
 SECOND_RATIOS = (1.01, 0.95, 0.9, 0.85)  # 1.01: never a second sentence
 EXTRA_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4)  # what an extra part of a multi-part answer must add
 NOVELTY = (0.0, 0.05, 0.1, 0.2)  # tried on the chosen grid point
@@ -54,7 +55,7 @@ REASON_CUE = (1.0, 0.5, 0.0)  # then these: how much a reason cue word counts as
 TITLE_TERMS = (1.0, 0.5, 0.25)
 # The settings swept after the grid, each list simplest value first (off, or no change).
 SWEPT = {"title_terms": TITLE_TERMS, "w_novelty": NOVELTY, "w_source": SOURCE, "w_conflict": CONFLICT,
-         "w_reason_cue": REASON_CUE, "second_ratio": SECOND_RATIOS, "extra_share": EXTRA_SHARES}
+         "w_reason_cue": REASON_CUE, "neighbour_ratio": NEIGHBOUR_RATIOS, "second_ratio": SECOND_RATIOS, "extra_share": EXTRA_SHARES}
 MAX_FALSE_ABSTENTION = 0.05
 FOLDS = 5
 L2 = 0.01
@@ -149,10 +150,9 @@ def feature_matrix(rows, config: Config, stats) -> tuple[np.ndarray, np.ndarray]
     x, y = [], []
     for item, parts in rows:
         q, cands = parts[0]  # the first part decides, as the most confident part does in use
-        _, sentences, answer = answer_part(q, cands, config, stats)
-        best = next((s for s in sentences if answer.citations and s.sentence.start == answer.citations[0].start
-                     and s.passage.chunk.doc_id == answer.citations[0].doc_id), None)
-        best = best or max(sentences, key=lambda s: s.score)
+        _, sentences, _ = answer_part(q, cands, config, stats)
+        ranked = rank_sentences(sentences)
+        best = ranked[0] if ranked else max(sentences, key=lambda s: s.score)
         features = confidence_features(q, best, sentences, stats)
         x.append([features[name] for name in CONFIDENCE_FEATURES])
         y.append(1.0 if item["answers"] else 0.0)
@@ -216,6 +216,7 @@ def main(argv=None) -> int:
     # answer composition, on the chosen ranking: judged by accuracy and citation precision, a
     # wrong answer counting twice a citation of a sentence that is not evidence
     composition = lambda m: 2 * m[2] + m[3]  # noqa: E731
+    config = sweep(rows, config, stats, "neighbour_ratio", NEIGHBOUR_RATIOS, objective=composition, per_question=2.0)
     config = sweep(rows, config, stats, "second_ratio", SECOND_RATIOS, objective=composition, per_question=2.0)
     config = sweep(rows, config, stats, "extra_share", EXTRA_SHARES, objective=composition, per_question=2.0)
     x, y = feature_matrix(rows, config, stats)
@@ -234,7 +235,8 @@ def main(argv=None) -> int:
         (conf[y == 0] < threshold).mean(), (conf[y == 1] < threshold).mean()))
     print("\nPut in qa/config.py:")
     for name in ("w_window", "w_chunk", "w_bm25", "w_fused", "w_neighbour", "w_semantic", "w_lexical", "w_typed",
-                 "w_novelty", "w_source", "w_conflict", "w_reason_cue", "title_terms", "second_ratio", "extra_share"):
+                 "w_novelty", "w_source", "w_conflict", "w_reason_cue", "title_terms", "neighbour_ratio", "second_ratio",
+                 "extra_share"):
         print(f"    {name} = {getattr(config, name)}")
     semantic = x[:, list(CONFIDENCE_FEATURES).index("semantic")]
     print(f"    min_semantic = {0.8 * semantic[y == 1].min():.2f}")

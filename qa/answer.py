@@ -11,7 +11,7 @@ import math
 import re
 
 from qa.config import Config
-from qa.mentions import conflicting_mention
+from qa.mentions import conflicting_mention, missing_country
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStats, figures, terms
 
@@ -42,7 +42,8 @@ TELLING_KINDS = ("number", "date", "entity")
 # confidence; unconstrained, correlated features took the wrong sign and an off-topic question
 # ("What is the population of Lima?") scored above the threshold for missing every term.
 CONFIDENCE_FEATURES = {"semantic": 1, "lexical": 1, "typed": 1, "kind_missing": -1, "window": 1, "rare_missing": -1,
-                       "unseen": -1, "focus_missing": -1, "passage": 1, "figure_missing": -1, "name_conflict": -1}
+                       "unseen": -1, "focus_missing": -1, "passage": 1, "figure_missing": -1, "name_conflict": -1,
+                       "other_country": -1}
 
 
 def confidence_features(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
@@ -74,6 +75,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "figure_missing": float(bool(question.figures) and not question.figures & figures(window_text)),
         # it puts another name where the question puts one ("from China" for "from North Korea")
         "name_conflict": float(conflicting_mention(question.text, best.text, window_text)),
+        # it speaks of another country, and one the question names is nowhere near
+        "other_country": float(missing_country(question.text, best.text, window_text)),
     }
 
 
@@ -84,13 +87,18 @@ def confidence_of(features: dict[str, float], config: Config) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
+def rank_sentences(sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    """The sentences that may lead an answer, best first (the better-ranked passage's on a tie):
+    the first is the one an answer leads with and its confidence is computed from."""
+    return sorted((s for s in _distinct(sentences) if _can_lead(s)), key=lambda s: (-s.score, s.passage.rank))
+
+
 def compose(question: Question, passages: list[Passage], sentences: list[ScoredSentence], stats: TermStats,
             config: Config) -> Answer:
     """The cited answer to ``question`` from the retrieved passages' scored sentences."""
-    candidates = [s for s in _distinct(sentences) if _can_lead(s)]
-    if not candidates:
+    ranked = rank_sentences(sentences)
+    if not ranked:
         return Answer(question.text, NO_ANSWER, True, 0.0, passages=passages, query=question.query)
-    ranked = sorted(candidates, key=lambda s: (-s.score, s.passage.rank))
     best = ranked[0]
     features = confidence_features(question, best, sentences, stats)
     confidence = confidence_of(features, config)
@@ -104,7 +112,7 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
         confidence = 0.0
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
-    units = [_lead(question, best, sentences)]
+    units = [_lead(question, best, sentences, config.neighbour_ratio)]
     if LIST_QUESTION.search(question.text) or (COMPARISON.search(question.text) and not question.part):
         units += [_unit(s, sentences) for s in _cover_rest(question, ranked, units[0], stats, config)]
     elif (len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score
@@ -120,15 +128,24 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     return Answer(question.text, " ".join(parts), False, confidence, citations, passages, query=question.query)
 
 
-def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
+          neighbour_ratio: float) -> list[ScoredSentence]:
     """The answer's first unit. A why-question's best sentence that gives no reason ("… is a
     significant concern for U.S. policymakers") comes with the sentence after it, where the
-    documents usually go on to say why."""
+    documents usually go on to say why. Any other best sentence comes with its better neighbour
+    when that scores ``neighbour_ratio`` of it: a sentence that restates the question ("South
+    Hamgyong Province holds enormous resources") is often followed by the one that answers it
+    ("The mine complexes in this region—Sangnong, …")."""
     unit = _unit(best, sentences)
-    if question.kind == "reason" and not best.typed and len(unit) == 1:
+    if len(unit) > 1:
+        return unit
+    if question.kind == "reason" and not best.typed:
         after = _with_neighbour(best, sentences, +1)
         return after if after and _same_paragraph(*after) else unit  # the next bullet point is another topic
-    return unit
+    pairs = [p for p in (_with_neighbour(best, sentences, -1), _with_neighbour(best, sentences, +1)) if p]
+    other = lambda pair: pair[0] if pair[1] is best else pair[1]  # noqa: E731
+    near = max(pairs, key=lambda pair: other(pair).score, default=None)
+    return near if near and other(near).score >= neighbour_ratio * best.score else unit
 
 
 def _same_paragraph(first: ScoredSentence, second: ScoredSentence) -> bool:

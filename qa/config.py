@@ -78,14 +78,19 @@ class Config:
     # in the documents is about it. The confidence model is fitted on on-topic unanswerable
     # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
     # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
-    min_semantic: float = 0.14
-    abstain_threshold: float = 0.4482
+    min_semantic: float = 0.25
+    abstain_threshold: float = 0.5243
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
     # within its sign; the zeros are features the fit wanted the other way).
-    confidence: tuple[float, ...] = (0.622, 0.231, 0.0, 0.0, -1.902, 0.0, -0.138, 0.0, -0.843, 0.024, -1.938, -1.315)
-    # A runner-up this close to the best sentence joins the answer (> 1: never). The fit: 0.9; it
-    # rescues more answers (2 x accuracy) than it cites filler (precision) on paraphrased questions.
-    second_ratio: float = 0.9
+    confidence: tuple[float, ...] = (0.776, 0.170, 0.0, 0.0, -2.052, 0.0, -0.064, 0.0, -0.761, 0.045, -2.023, -0.924,
+                                     -1.827)
+    # The lead's better neighbour (the sentence before or after it) joins it when it scores at least
+    # this share of the lead (> 1: never): a sentence restating the question is often followed by
+    # the one answering it. The fit: 0.8.
+    neighbour_ratio: float = 0.8
+    # A runner-up this close to the best sentence joins the answer (> 1: never). The fit: never,
+    # once the lead's neighbour may join it (at 0.9 it rescued fewer answers than it cited filler).
+    second_ratio: float = 1.01
     # A multi-part question's extra sentence must hold more than this share of the question's
     # still-missing term weight (eval/tune.py tries 0 to 0.4: higher drops filler, and answers too).
     extra_share: float = 0.0

@@ -22,7 +22,7 @@ ARTICLES = frozenset({"the", "a", "an"})
 # the German Foreign Ministry report" and "held in Brussels" fill no common slot.
 SLOT_WORDS = frozenset({"from", "to", "with", "by", "into", "between", "and", "on", "against", "for", "at", "than"})
 WORD = re.compile(r"[\w’'-]+")
-DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S." is "US"
+DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
 # A name of capitalised words an acronym is made from: "People's Republic of China" (PRC).
 SPELLED_OUT = re.compile(r"[A-Z][a-z’']+(?: (?:of |the |and )*[A-Z][a-z’']+)+")
 
@@ -68,13 +68,24 @@ def aliases() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _countries() -> re.Pattern:
     forms = sorted(aliases(), key=len, reverse=True)  # the longest name first: "North Korea", not "Korea"
-    return re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, forms)) + r")(?:’s|'s)?(?![\w-])")
+    # "China-United States entente", "Russia-backed": a hyphen ends a country's name, a letter does not
+    return re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, forms)) + r")(?:’s|'s)?(?!\w)")
+
+
+def countries_in(text: str) -> frozenset[str]:
+    """Every country ``text`` names by any of its names, also inside a longer name ("South
+    Korea’s Defense Minister", "the U.S. State Department")."""
+    return frozenset(aliases()[m.group(1)] for m in _countries().finditer(_undotted(text)))
+
+
+def _undotted(text: str) -> str:
+    return DOTTED.sub(lambda m: m.group().replace(".", ""), text)  # "U.S." is "US"
 
 
 def mentions(text: str) -> tuple[Mention, ...]:
     """The countries and other names ``text`` mentions (a month is no name), each with its
     neighbouring words."""
-    text = DOTTED.sub(lambda m: m.group().replace(".", ""), text)
+    text = _undotted(text)
     spans = [(m.start(), m.end(), aliases()[m.group(1)], True) for m in _countries().finditer(text)]
     for m in NAME.finditer(text):
         inside = [span for span in spans if m.start() <= span[0] and span[1] <= m.end()]
@@ -105,7 +116,7 @@ def conflicting_mention(question: str, sentence: str, window: str) -> bool:
     asked = mentions(question)
     if not asked:
         return False
-    near_keys, near_terms = {m.key for m in mentions(window)}, set(terms(window))
+    near_keys, near_terms = {m.key for m in mentions(window)} | countries_in(window), set(terms(window))
     asked_keys, question_terms = {m.key for m in asked}, set(terms(question))
     said = [m for m in mentions(sentence) if m.key not in asked_keys and not m.terms & question_terms]
     for q in asked:
@@ -116,3 +127,11 @@ def conflicting_mention(question: str, sentence: str, window: str) -> bool:
                                                                       and q.after not in STOPWORDS):
                 return True
     return False
+
+
+def missing_country(question: str, sentence: str, window: str) -> bool:
+    """Whether the sentence speaks of another country than the question: a country the question
+    names is nowhere in ``window`` (the sentence and its neighbours), and the sentence names one
+    the question does not ("the PRC’s trade with the DPRK" for "China–Russia trade")."""
+    asked = countries_in(question)
+    return bool(asked - countries_in(window)) and bool(countries_in(sentence) - asked)

@@ -12,7 +12,7 @@ from qa.scoring import ScoredSentence, TermStats, analyse, score_sentences
 
 TEXT = ("WILL CHINA AND NORTH KOREA CONSUME RUSSIA?\n"
         "Russia buys artillery shells from North Korea and pays in food and fuel.")
-CONFIG = Config(abstain_threshold=0.0, second_ratio=1.01)  # always answer, never add a runner-up
+CONFIG = Config(abstain_threshold=0.0, second_ratio=1.01, neighbour_ratio=1.01)  # always answer, the lead alone
 
 
 def _sentences(text: str, scores: list[float]) -> tuple[Passage, list[ScoredSentence]]:
@@ -86,6 +86,23 @@ def test_a_why_lead_does_not_take_the_next_bullet_point():
         "Support: China set up a group to study sanctions on Russia."]
 
 
+def test_a_strong_neighbour_joins_the_lead_and_a_weak_one_does_not():
+    text = ("South Hamgyong Province holds enormous mineral resources. "
+            "The mine complexes there are Sangnong, Geomdeok and Musan. Trade grew in 2023.")
+    question = "Which mine complexes does South Hamgyong Province hold?"
+    with_neighbour = CONFIG.replace(neighbour_ratio=0.8)
+    # the sentence before the lead scores below 0.8 of it, the one after above: the one after joins
+    assert _answer(question, text, [0.5, 0.9, 0.75], with_neighbour) == [
+        "The mine complexes there are Sangnong, Geomdeok and Musan.", "Trade grew in 2023."]
+    assert _answer(question, text, [0.9, 0.75, 0.1], with_neighbour) == [
+        "South Hamgyong Province holds enormous mineral resources.",
+        "The mine complexes there are Sangnong, Geomdeok and Musan."]
+    assert _answer(question, text, [0.9, 0.7, 0.1], with_neighbour) == [
+        "South Hamgyong Province holds enormous mineral resources."]
+    # the better of the two neighbours is the one that may join
+    assert _answer(question, text, [0.75, 0.9, 0.74], with_neighbour)[0] == (
+        "South Hamgyong Province holds enormous mineral resources.")
+
 def test_a_near_tie_that_repeats_the_lead_is_left_out():
     text = ("Strategy: China set up an interagency group to study sanctions on Russia. "
             "Support: China set up an interagency group to study the sanctions on Russia. "
@@ -153,3 +170,14 @@ def test_another_country_where_the_question_puts_one_lowers_the_confidence():
     same = confidence_features(analyse("What does Russia buy from Pyongyang?"), best, sentences, stats)
     assert near_miss["name_conflict"] == 1.0 and same["name_conflict"] == 0.0
     assert confidence_of(near_miss, Config()) < confidence_of(same, Config())
+
+
+def test_a_best_sentence_on_another_country_lowers_the_confidence():
+    passage, sentences = _sentences(TEXT, [0.6, 0.9])
+    stats = TermStats([passage.chunk])
+    best = sentences[1]  # "Russia buys artillery shells from North Korea and pays in food and fuel."
+    elsewhere = confidence_features(analyse("How much food does China send to Russia?"), best, sentences, stats)
+    here = confidence_features(analyse("How much food does Pyongyang get from Russia?"), best, sentences, stats)
+    assert elsewhere["other_country"] == 1.0 and elsewhere["name_conflict"] == 0.0
+    assert here["other_country"] == 0.0
+    assert confidence_of(elsewhere, Config()) < confidence_of(here, Config())

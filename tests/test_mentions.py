@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.mentions import conflicting_mention, initials, mentions
+from qa.mentions import conflicting_mention, countries_in, initials, mentions, missing_country
 
 
 @pytest.mark.parametrize("text, country", [
@@ -74,3 +74,21 @@ def test_the_name_asked_about_nearby_is_no_conflict():
 def test_a_name_in_another_place_is_no_conflict():
     assert not _conflict("What does North Korea export?", "China buys the coal that comes from Russia.")
     assert not _conflict("What is the capital of Peru?", "Trade grew.")
+
+
+def test_a_country_counts_inside_a_longer_name_and_before_a_hyphen():
+    assert countries_in("According to South Korea’s Defense Minister Shin Won-sik") == {"south korea"}
+    assert countries_in("the U.S. State Department") == {"united states"}
+    assert countries_in("China-United States entente on North Korea") == {"china", "united states", "north korea"}
+    assert countries_in("Chinatown and IT firms") == set()
+
+
+def test_a_sentence_on_another_country_misses_the_one_asked_about():
+    question = "How many tonnes of food aid did China send to North Korea in 2023?"
+    sentence = "Since August 2023, North Korea has shipped 6,700 containers to Russia."
+    assert missing_country(question, sentence, sentence)
+    # China named by the next sentence, or by another of its names: not missing
+    assert not missing_country(question, sentence, sentence + " Beijing sent grain in return.")
+    # no other country named: the sentence may still be about China's aid
+    assert not missing_country(question, "North Korea received 10,000 tonnes of food aid.",
+                               "North Korea received 10,000 tonnes of food aid.")
