@@ -10,7 +10,7 @@
    point or value must beat the best so far by one answerable question's worth (1/n, 2/n
    where accuracy counts twice): a smaller gain is noise. Then sweeps
    the other settings one at a time, in order (``TITLE_TERMS``, ``NOVELTY``, ``SOURCE``,
-   ``CONFLICT``, ``REASON_CUE``, then ``NEIGHBOUR_RATIOS``, ``SECOND_RATIOS`` and ``EXTRA_SHARES`` judged by
+   ``CONFLICT``, ``CUE``, then ``NEIGHBOUR_RATIOS``, ``SECOND_RATIOS`` and ``EXTRA_SHARES`` judged by
    2 x accuracy + citation precision).
 3. With those weights, fits the logistic confidence (``answer.CONFIDENCE_FEATURES``) to tell
    answerable from unanswerable questions, with 5-fold cross-validation to report how well
@@ -49,13 +49,13 @@ EXTRA_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4)  # what an extra part of a multi-part a
 NOVELTY = (0.0, 0.05, 0.1, 0.2)  # tried on the chosen grid point
 SOURCE = (0.0, 0.05, 0.1, 0.2, 0.3)  # then these, for the question naming a document
 CONFLICT = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)  # then these, against a sentence naming other figures
-REASON_CUE = (1.0, 0.5, 0.0)  # then these: how much a reason cue word counts as holding a reason
+CUE = (1.0, 0.5, 0.0)  # then these: how much a cue word counts as holding a reason or an exchange
 # Weight of question terms naming a sentence's document: it changes the lexical signal itself,
 # so the candidates are collected once per value.
 TITLE_TERMS = (1.0, 0.5, 0.25)
 # The settings swept after the grid, each list simplest value first (off, or no change).
 SWEPT = {"title_terms": TITLE_TERMS, "w_novelty": NOVELTY, "w_source": SOURCE, "w_conflict": CONFLICT,
-         "w_reason_cue": REASON_CUE, "neighbour_ratio": NEIGHBOUR_RATIOS, "second_ratio": SECOND_RATIOS, "extra_share": EXTRA_SHARES}
+         "w_cue": CUE, "neighbour_ratio": NEIGHBOUR_RATIOS, "second_ratio": SECOND_RATIOS, "extra_share": EXTRA_SHARES}
 MAX_FALSE_ABSTENTION = 0.05
 FOLDS = 5
 L2 = 0.01
@@ -212,7 +212,7 @@ def main(argv=None) -> int:
     config = sweep(rows, config, stats, "w_novelty", NOVELTY)
     config = sweep(rows, config, stats, "w_source", SOURCE)
     config = sweep(rows, config, stats, "w_conflict", CONFLICT)
-    config = sweep(rows, config, stats, "w_reason_cue", REASON_CUE)
+    config = sweep(rows, config, stats, "w_cue", CUE)
     # answer composition, on the chosen ranking: judged by accuracy and citation precision, a
     # wrong answer counting twice a citation of a sentence that is not evidence
     composition = lambda m: 2 * m[2] + m[3]  # noqa: E731
@@ -235,7 +235,7 @@ def main(argv=None) -> int:
         (conf[y == 0] < threshold).mean(), (conf[y == 1] < threshold).mean()))
     print("\nPut in qa/config.py:")
     for name in ("w_window", "w_chunk", "w_bm25", "w_fused", "w_neighbour", "w_semantic", "w_lexical", "w_typed",
-                 "w_novelty", "w_source", "w_conflict", "w_reason_cue", "title_terms", "neighbour_ratio", "second_ratio",
+                 "w_novelty", "w_source", "w_conflict", "w_cue", "title_terms", "neighbour_ratio", "second_ratio",
                  "extra_share"):
         print(f"    {name} = {getattr(config, name)}")
     semantic = x[:, list(CONFIDENCE_FEATURES).index("semantic")]

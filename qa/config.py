@@ -65,9 +65,10 @@ class Config:
     w_conflict: float = 0.3  # subtracted: it names other figures than those the question names
     w_source: float = 0.0  # the question names the sentence's document by its title or source (the fit: no gain)
     title_terms: float = 0.25  # weight, in lexical overlap, of question terms naming the sentence's document
-    # Share of w_typed a reason cue word ("because", "due to") gets. The fit: half. A reason is as
+    # Share of w_typed a cue word gets: "because", "due to" for a why-question, "in exchange for",
+    # "in return" for a question on what is given for something. The fit: half. A reason is as
     # often given without a cue word, and a cue word in a sentence about something else misleads.
-    w_reason_cue: float = 0.5
+    w_cue: float = 0.5
 
     # Answering.
     max_answer_sentences: int = 3
@@ -79,11 +80,11 @@ class Config:
     # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
     # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
     min_semantic: float = 0.25
-    abstain_threshold: float = 0.5243
+    abstain_threshold: float = 0.5273
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
     # within its sign; the zeros are features the fit wanted the other way).
-    confidence: tuple[float, ...] = (0.776, 0.170, 0.0, 0.0, -2.052, 0.0, -0.064, 0.0, -0.761, 0.045, -2.023, -0.924,
-                                     -1.827)
+    confidence: tuple[float, ...] = (0.712, 0.147, 0.0, 0.0, -2.053, 0.0, -0.062, 0.0, -0.758, 0.130, -2.021, -0.926,
+                                     -1.828)
     # The lead's better neighbour (the sentence before or after it) joins it when it scores at least
     # this share of the lead (> 1: never): a sentence restating the question is often followed by
     # the one answering it. The fit: 0.8.

@@ -32,7 +32,7 @@ class Reranked:
 def sentence_weights(config: Config) -> SentenceWeights:
     """The sentence-score weights of the configuration."""
     return SentenceWeights(config.w_semantic, config.w_lexical, config.w_typed, config.w_novelty, config.w_source,
-                           config.w_conflict, config.title_terms, config.w_reason_cue)
+                           config.w_conflict, config.title_terms, config.w_cue)
 
 
 class EvidenceReranker:

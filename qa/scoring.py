@@ -37,6 +37,7 @@ NUMBER_QUESTION = re.compile(
     r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
     r"population|area|duration|height|width|depth|weight)|by how much)\b",
     re.I)  # up to three words between: "what was the total value", "compare the length of …"
+CUE_KINDS = ("reason", "exchange")  # kinds told by a cue word, not by a figure or a name (SentenceWeights.cue)
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
                              r"drivers?|rationale|justifications?|purposes?|payoffs?)\b", re.I)
@@ -46,6 +47,14 @@ REASON = re.compile(r"\b(because|due to|owing to|as a result|result of|since|giv
                     r"explanation|explain\w*|traced? to|attribut\w* to|needs? to|in a bid to|seek\w* to|in response to|"
                     r"respond\w* to|motiv\w*|to (avoid|prevent|protect|preserve|ensure|mitigate|counter|maintain|secure))\b",
                     re.I)
+# What one side gives for what the other gives: "what does North Korea get in return for its
+# shells", "… offer Beijing in exchange for …". The answer names the counterpart, usually with a
+# word of exchange ("in exchange for food", "In return, Chinese firms …", "repay", "barter").
+EXCHANGE_QUESTION = re.compile(r"\b(in (return|exchange)|as (payment|compensation) for|"
+                               r"what (\w+ ){0,4}(get|gets|receive|receives|obtain|obtains|earn|earns)\b.{0,60}\bfor)\b",
+                               re.I)
+EXCHANGE = re.compile(r"\b(in (return|exchange)|exchange for|swap\w*|barter\w*|repa(y|ys|id)|quid[- ]pro[- ]quo|"
+                      r"compensat\w*|paid (in|with)|pa(y|ys|ying) (in|with))\b", re.I)
 DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b", re.I)
 ENTITY_QUESTION = re.compile(
     r"\b(who|whom|whose|which|what) (\w+ ){0,2}(company|companies|firm|firms|organi[sz]ation|organi[sz]ations|agency|"
@@ -114,9 +123,11 @@ def figures(text: str) -> frozenset[str]:
 
 
 def answer_kind(question: str) -> str | None:
-    """What kind of answer the question asks for: "number", "date", "entity", "reason" or None."""
+    """What kind of answer the question asks for: "reason", "exchange", "number", "date", "entity" or None."""
     if REASON_QUESTION.search(question):
         return "reason"
+    if EXCHANGE_QUESTION.search(question):
+        return "exchange"
     if NUMBER_QUESTION.search(question):
         return "number"
     if DATE_QUESTION.search(question):
@@ -139,6 +150,8 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         return float(bool(DATE.search(text)))
     if kind == "reason":
         return float(bool(REASON.search(text)))
+    if kind == "exchange":
+        return float(bool(EXCHANGE.search(text)))
     if kind == "entity":
         asked = set(terms(question))
         return float(any(not set(terms(m.group())) <= asked for m in NAME.finditer(text)))
@@ -272,9 +285,10 @@ class SentenceWeights:
     # How much a question term that names the sentence's document (its title or source) counts
     # toward lexical overlap: every sentence of that document is about it, so it tells them apart less.
     title_terms: float = 1.0
-    # Share of ``typed`` a reason cue ("because", "due to") gets: a cue word says less that a
-    # sentence gives the reason asked for than a figure says it gives the number asked for.
-    reason_cue: float = 1.0
+    # Share of ``typed`` a cue word (``CUE_KINDS``: "because" for a reason, "in exchange for" for an
+    # exchange) gets: a cue word says less that a sentence gives the reason asked for than a
+    # figure says it gives the number asked for.
+    cue: float = 1.0
 
 
 @dataclass
@@ -294,11 +308,11 @@ class ScoredSentence:
     score: float = 0.0
     heading: bool = False  # a markdown heading line: context, never an answer
     reference: bool = False  # in a bibliography entry: it cites a work, it states nothing
-    cue: bool = False  # ``typed`` is a reason cue word (a why-question), not a figure, date or name
+    cue: bool = False  # ``typed`` is a cue word (a why- or exchange question), not a figure, date or name
 
     def weigh(self, weights: SentenceWeights) -> float:
         """Set and return the sentence's score under ``weights``."""
-        typed = weights.typed * (weights.reason_cue if self.cue else 1.0)
+        typed = weights.typed * (weights.cue if self.cue else 1.0)
         self.score = (weights.semantic * self.semantic + weights.lexical * self.lexical + typed * self.typed
                       + weights.novelty * self.novelty + weights.source * self.source
                       - weights.conflict * self.conflict)
@@ -349,7 +363,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,
                                conflicting_numbers(question.figures, context),
                                heading=is_heading(chunk.text, local), reference=is_reference(chunk.text, local),
-                               cue=question.kind == "reason")
+                               cue=question.kind in CUE_KINDS)
             s.weigh(weights)
             scored.append(s)
     return scored

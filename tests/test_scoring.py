@@ -75,6 +75,19 @@ def test_a_year_alone_does_not_answer_how_many():
     assert answer_kind("What is the distance between Dandong and Sinuiju?") == "number"
 
 
+def test_a_question_on_what_is_given_in_return_asks_for_an_exchange():
+    for question in ("What does North Korea get from Russia in return for its artillery shells?",
+                     "What does North Korea offer China in exchange for industrial plant capacity?",
+                     "What does Pyongyang receive from Moscow for its shells?"):
+        assert answer_kind(question) == "exchange", question
+    assert answer_kind("How much does Russia pay for the shells?") == "number"  # a price is a number
+    assert answer_kind("What does North Korea export to Russia?") is None
+    assert holds_kind("exchange", "North Korea provides shells in exchange for food and fuel.") == 1.0
+    assert holds_kind("exchange", "In return, Chinese firms operate plants.") == 1.0
+    assert holds_kind("exchange", "North Korea has shipped 6,700 containers to Russia.") == 0.0
+    assert holds_kind("exchange", "It used the foreign exchange to buy parts.") == 0.0  # money, not a swap
+
+
 def test_a_hedge_in_the_question_is_no_term_to_match():
     assert terms("Which technologies is North Korea reportedly seeking?") == terms(
         "Which technologies is North Korea seeking?")
@@ -130,15 +143,15 @@ def test_names_are_the_capitalised_words_after_the_first_and_known_by_titles_too
     assert {"trade", "triangl", "specialeurasia"} <= stats.known and "peru" not in stats.known
 
 
-def test_a_reason_cue_counts_only_its_configured_share():
+def test_a_cue_counts_only_its_configured_share():
     text = "Beijing backs Moscow because of trade. Backing Moscow diverts Western attention from Asia."
     chunk = Chunk("doc.md#0", "doc.md", "Doc", 0, 0, len(text), text, tuple(split_sentences(text)))
     question = analyse("Why does Beijing back Moscow?")
     vectors = {s.start: [1.0, 0.0] for s in chunk.sentences}  # equally near the question in meaning
 
-    def scored(reason_cue: float) -> list[ScoredSentence]:
+    def scored(cue: float) -> list[ScoredSentence]:
         return score_sentences(question, [1.0, 0.0], [Passage(chunk, 1.0, rank=1)], vectors, TermStats([chunk]),
-                               SentenceWeights(reason_cue=reason_cue), key=lambda chunk, sentence: sentence.start)
+                               SentenceWeights(cue=cue), key=lambda chunk, sentence: sentence.start)
 
     (cued, plain), (uncued, plain_again) = scored(1.0), scored(0.0)
     assert cued.cue and cued.typed == 1.0 and plain.typed == 0.0
