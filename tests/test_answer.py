@@ -162,22 +162,23 @@ def test_a_bibliography_entry_never_leads_the_answer():
     assert [c.text for c in answer.citations] == [text[:statement_end]]
 
 
-def test_another_country_where_the_question_puts_one_lowers_the_confidence():
+def _features_on_text(question: str) -> dict[str, float]:
+    """Confidence features of ``question`` with TEXT's statement as the best sentence:
+    "Russia buys artillery shells from North Korea and pays in food and fuel." """
     passage, sentences = _sentences(TEXT, [0.6, 0.9])
-    stats = TermStats([passage.chunk])
-    best = sentences[1]  # "Russia buys artillery shells from North Korea …"
-    near_miss = confidence_features(analyse("What does Russia buy from China?"), best, sentences, stats)
-    same = confidence_features(analyse("What does Russia buy from Pyongyang?"), best, sentences, stats)
+    return confidence_features(analyse(question), sentences[1], sentences, TermStats([passage.chunk]))
+
+
+def test_another_country_where_the_question_puts_one_lowers_the_confidence():
+    near_miss = _features_on_text("What does Russia buy from China?")
+    same = _features_on_text("What does Russia buy from Pyongyang?")
     assert near_miss["name_conflict"] == 1.0 and same["name_conflict"] == 0.0
     assert confidence_of(near_miss, Config()) < confidence_of(same, Config())
 
 
 def test_a_best_sentence_on_another_country_lowers_the_confidence():
-    passage, sentences = _sentences(TEXT, [0.6, 0.9])
-    stats = TermStats([passage.chunk])
-    best = sentences[1]  # "Russia buys artillery shells from North Korea and pays in food and fuel."
-    elsewhere = confidence_features(analyse("How much food does China send to Russia?"), best, sentences, stats)
-    here = confidence_features(analyse("How much food does Pyongyang get from Russia?"), best, sentences, stats)
+    elsewhere = _features_on_text("How much food does China send to Russia?")
+    here = _features_on_text("How much food does Pyongyang get from Russia?")
     assert elsewhere["other_country"] == 1.0 and elsewhere["name_conflict"] == 0.0
     assert here["other_country"] == 0.0
     assert confidence_of(elsewhere, Config()) < confidence_of(here, Config())
