@@ -74,15 +74,21 @@ def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, list]]:
     return rows
 
 
-def answer_part(q, cands, config: Config, stats):
-    """The passages and the answer for one question part under ``config`` (no abstention)."""
+def rank_part(cands, config: Config):
+    """The top passages of one question part under ``config``, and their scored sentences."""
     ranked = rescore(cands, config).passages[:config.top_k]
     for rank, p in enumerate(ranked, 1):
         p.rank = rank
     kept = {p.chunk.chunk_id: p for p in ranked}
     sentences = [dataclasses.replace(s, passage=kept[s.passage.chunk.chunk_id]) for s in cands.sentences
                  if s.passage.chunk.chunk_id in kept]
-    return ranked, sentences, compose(q, ranked, sentences, stats, config.replace(abstain_threshold=0.0))
+    return ranked, sentences
+
+
+def answer_part(q, cands, config: Config, stats):
+    """The answer to one question part under ``config`` (no abstention)."""
+    ranked, sentences = rank_part(cands, config)
+    return compose(q, ranked, sentences, stats, config.replace(abstain_threshold=0.0))
 
 
 def evaluate(rows, config: Config, stats) -> tuple[float, float, float, float]:
@@ -90,7 +96,7 @@ def evaluate(rows, config: Config, stats) -> tuple[float, float, float, float]:
     mrr = hit1 = correct = precise = cited = 0.0
     answerable = [r for r in rows if r[0]["answers"]]
     for item, parts in answerable:
-        answers = [answer_part(q, cands, config, stats)[2] for q, cands in parts]
+        answers = [answer_part(q, cands, config, stats) for q, cands in parts]
         answer = answers[0] if len(answers) == 1 else combine(analyse(item["question"]), answers)
         # positions in the answer's passage list, as qa eval ranks them (a multi-part answer's
         # passages keep their per-part ranks, which would count two passages as rank 1)
@@ -150,7 +156,7 @@ def feature_matrix(rows, config: Config, stats) -> tuple[np.ndarray, np.ndarray]
     x, y = [], []
     for item, parts in rows:
         q, cands = parts[0]  # the first part decides, as the most confident part does in use
-        _, sentences, _ = answer_part(q, cands, config, stats)
+        _, sentences = rank_part(cands, config)
         ranked = rank_sentences(sentences)
         best = ranked[0] if ranked else max(sentences, key=lambda s: s.score)
         features = confidence_features(q, best, sentences, stats)
