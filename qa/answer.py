@@ -74,9 +74,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         # the question names figures (a year, "152 mm") and none is near the best sentence
         "figure_missing": float(bool(question.figures) and not question.figures & figures(window_text)),
         # it puts another name where the question puts one ("from China" for "from North Korea")
-        "name_conflict": float(conflicting_mention(question.text, best.text, window_text)),
+        "name_conflict": float(conflicting_mention(question.named, best.text, window_text)),
         # it speaks of another country, and one the question names is nowhere near
-        "other_country": float(missing_country(question.text, best.text, window_text)),
+        "other_country": float(missing_country(question.named, best.text, window_text)),
     }
 
 

@@ -234,6 +234,15 @@ class Question:
     figures: frozenset[str] = frozenset()  # the figures it names: a year, a resolution number, "152"
     names: frozenset[str] = frozenset()  # stemmed terms of the names it mentions ("Peru", "Yalu River")
     part: bool = False  # one part of a question split in several (split_parts): its comparison is answered
+    # The name a later part's pronoun stands for: "it" in "…, and what does it receive from China?"
+    # is the first name of the part before ("What does North Korea get …"). The checks for a
+    # sentence about another country (qa.mentions) read it with the part's own words.
+    antecedent: str = ""
+
+    @property
+    def named(self) -> str:
+        """The text whose names the question asks about: its own, after its pronoun's antecedent."""
+        return f"{self.antecedent} {self.text}".strip()
 
 
 # Where a question asking for two things splits: ", and what …", "; which …".
@@ -258,18 +267,30 @@ def split_parts(question: str) -> list[str]:
     return parts
 
 
-def analyse(question: str, context: str = "", part: bool = False) -> Question:
+def analyse(question: str, context: str = "", part: bool = False, antecedent: str = "") -> Question:
     """The question's terms (plus those of ``context``, a previous turn), its answer kind and
-    focus; ``part``: it is one part of a question ``split_parts`` split."""
+    focus; ``part``: it is one part of a question ``split_parts`` split; ``antecedent``: the name
+    its pronoun stands for."""
     query = f"{context} {question}".strip()
     return Question(question, query, frozenset(terms(query)), answer_kind(question), answer_focus(question),
-                    frozenset(terms(question)), figures(question), names(question), part)
+                    frozenset(terms(question)), figures(question), names(question), part, antecedent)
+
+
+# A pronoun standing for an actor named before: "what does it receive", "its raw materials".
+PRONOUN = re.compile(r"\b(it|its|they|their|them)\b", re.I)
+POSSESSIVE = re.compile(r"(’s|'s)$")
 
 
 def analyse_parts(question: str, context: str = "") -> list[Question]:
-    """Each part of ``question`` (``split_parts``), analysed, marked as a part when there are several."""
+    """Each part of ``question`` (``split_parts``), analysed, marked as a part when there are
+    several; a part with a pronoun gets the first name of the part before as its antecedent."""
     parts = split_parts(question)
-    return [analyse(part, context, part=len(parts) > 1) for part in parts]
+    analysed = []
+    for i, part in enumerate(parts):
+        before = NAME.findall(parts[i - 1]) if i and PRONOUN.search(part) else []
+        antecedent = POSSESSIVE.sub("", before[0]) if before else ""
+        analysed.append(analyse(part, context, part=len(parts) > 1, antecedent=antecedent))
+    return analysed
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from qa.chunking import split_sentences
 from qa.config import Config
 from qa.rerank import sentence_weights
 from qa.schema import Chunk, Passage
-from qa.scoring import ScoredSentence, TermStats, analyse, score_sentences
+from qa.scoring import ScoredSentence, TermStats, analyse, analyse_parts, score_sentences
 
 TEXT = ("WILL CHINA AND NORTH KOREA CONSUME RUSSIA?\n"
         "Russia buys artillery shells from North Korea and pays in food and fuel.")
@@ -174,6 +174,15 @@ def test_another_country_where_the_question_puts_one_lowers_the_confidence():
     same = _features_on_text("What does Russia buy from Pyongyang?")
     assert near_miss["name_conflict"] == 1.0 and same["name_conflict"] == 0.0
     assert confidence_of(near_miss, Config()) < confidence_of(same, Config())
+
+
+def test_a_part_about_the_country_named_before_is_checked_for_another_country():
+    """ "…, and how much food does it send to Russia?" asks about North Korea (TEXT's statement
+    is about Russia and North Korea): once its pronoun stands for China, that statement is about another."""
+    passage, sentences = _sentences(TEXT, [0.6, 0.9])
+    _, part = analyse_parts("What does China export to Iran, and how much food does it send to Russia?")
+    features = confidence_features(part, sentences[1], sentences, TermStats([passage.chunk]))
+    assert part.antecedent == "China" and features["other_country"] == 1.0
 
 
 def test_a_best_sentence_on_another_country_lowers_the_confidence():

@@ -5,8 +5,8 @@ import math
 
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
-from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, answer_kind, holds_kind, score_sentences,
-                        split_parts, terms)
+from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, holds_kind,
+                        score_sentences, split_parts, terms)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -112,6 +112,15 @@ def test_a_question_splits_into_parts_that_stand_alone():
     # a second question opening with a preposition
     assert split_parts("What did China set up to study sanctions, and in which arena will the rivalry unfold?") == [
         "What did China set up to study sanctions", "in which arena will the rivalry unfold?"]
+
+
+def test_a_later_part_s_pronoun_stands_for_the_first_name_of_the_part_before():
+    first, second = analyse_parts("What does North Korea get for its shells from Russia, and what does it "
+                                  "receive for its raw materials from China?")
+    assert first.antecedent == "" and first.named == first.text
+    assert second.antecedent == "North Korea" and second.named.startswith("North Korea what does it")
+    assert second.terms == frozenset(terms(second.text))  # what it retrieves and scores by stays its own
+    assert analyse_parts("What do Chinese customs report on trade, and what does Russia report on trade?")[1].antecedent == ""
 
 
 def test_reason_questions_are_recognised_however_they_are_worded():
