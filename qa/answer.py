@@ -11,7 +11,7 @@ import math
 import re
 
 from qa.config import Config
-from qa.mentions import conflicting_mention, missing_country
+from qa.mentions import conflicting_mention, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStats, figures, terms
 
@@ -221,8 +221,9 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
         taken = {(s.passage.chunk.doc_id, s.sentence.start) for s in chosen + added}
         best, gain = None, 0.0
         for s in ranked:
-            if s.score < floor or (s.passage.chunk.doc_id, s.sentence.start) in taken:
-                continue
+            if (s.score < floor or (s.passage.chunk.doc_id, s.sentence.start) in taken
+                    or any(other_source(question.text, u.text) for u in _unit(s, ranked))):
+                continue  # not evidence enough, given already, or someone else's word than the one asked for
             share = stats.coverage(missing, set(terms(s.text)))
             if share >= config.extra_share and share * s.score > gain:
                 best, gain = s, share * s.score

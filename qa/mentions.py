@@ -135,3 +135,17 @@ def missing_country(question: str, sentence: str, window: str) -> bool:
     the question does not ("the PRC’s trade with the DPRK" for "China–Russia trade")."""
     asked = countries_in(question)
     return bool(asked - countries_in(window)) and bool(countries_in(sentence) - asked)
+
+
+# Whose word a text gives: "according to South Korean intelligence", "…, according to an anonymous FVEY source".
+ATTRIBUTION = re.compile(r"\baccording to ([^,.;:?!]+)", re.I)
+
+
+def other_source(question: str, sentence: str) -> bool:
+    """Whether the question asks what a country's source says ("according to South Korean
+    intelligence") and the sentence gives the word of a source from none of its countries
+    ("according to an anonymous FVEY intelligence source")."""
+    asked = ATTRIBUTION.search(_undotted(question))
+    given = ATTRIBUTION.search(_undotted(sentence))
+    countries = countries_in(asked.group(1)) if asked else frozenset()
+    return bool(countries and given) and not countries & countries_in(given.group(1))

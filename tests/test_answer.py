@@ -66,6 +66,16 @@ def test_an_extra_part_must_add_enough_of_what_is_missing():
         "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]
 
 
+def test_an_extra_part_is_not_someone_else_s_word_than_the_source_asked_for():
+    text = ("South Korean intelligence says Russia pays in timber and steel. "
+            "Russian clients repay China in grain and titanium, according to an anonymous FVEY source. "
+            "Russian firms repay China in palladium and grain.")
+    question = "What other forms do Russian repayments take, according to South Korean intelligence?"
+    assert _answer(question, text, [0.9, 0.85, 0.8]) == [
+        "South Korean intelligence says Russia pays in timber and steel.",
+        "Russian firms repay China in palladium and grain."]
+
+
 def test_a_why_lead_that_gives_no_reason_comes_with_the_sentence_after_it():
     text = ("Who controls the border trade is a concern for policymakers. "
             "The deep links between the state and private firms blur the line. Trade grew in 2023.")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.mentions import conflicting_mention, countries_in, initials, mentions, missing_country
+from qa.mentions import conflicting_mention, countries_in, initials, mentions, missing_country, other_source
 
 
 @pytest.mark.parametrize("text, country", [
@@ -92,3 +92,13 @@ def test_a_sentence_on_another_country_misses_the_one_asked_about():
     # no other country named: the sentence may still be about China's aid
     assert not missing_country(question, "North Korea received 10,000 tonnes of food aid.",
                                "North Korea received 10,000 tonnes of food aid.")
+
+
+def test_the_word_of_a_source_from_another_country_than_the_one_asked_for():
+    question = "What forms do repayments take according to South Korean intelligence?"
+    assert other_source(question, "Russia repays China in grain, according to an anonymous FVEY source.")
+    assert not other_source(question, "According to Seoul’s spy agency, Russia repays China in grain.")
+    assert not other_source(question, "Russia repays China in grain.")  # nobody's word in particular
+    # the question names no country's source: nothing to tell apart
+    assert not other_source("What forms do repayments take according to the FVEY source?",
+                            "According to South Korean intelligence, Russia repays China in grain.")
