@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from collections.abc import Sequence
 
 from qa.config import Config
 from qa.mentions import conflicting_mention, missing_country, other_source
@@ -118,7 +119,8 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     elif (len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score
           and not _repeats(ranked[1], units[0])):
         units.append(_unit(ranked[1], sentences))  # a near tie: the evidence cannot tell them apart, give both
-    chosen = _within_words(units, config.max_answer_sentences, max(config.max_answer_words, _words(units[0])))
+    optional = [s for s in units[0] if s not in _unit(best, sentences)]  # the neighbour that joined the lead
+    chosen = _within_words(units, config.max_answer_sentences, max(config.max_answer_words, _words(units[0])), optional)
     citations, parts = [], []
     for marker, s in enumerate(chosen, 1):
         chunk = s.passage.chunk
@@ -234,16 +236,23 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
     return added
 
 
-def _within_words(units: list[list[ScoredSentence]], limit: int, max_words: int) -> list[ScoredSentence]:
+def _within_words(units: list[list[ScoredSentence]], limit: int, max_words: int,
+                  optional: Sequence[ScoredSentence] = ()) -> list[ScoredSentence]:
     """Units in order, up to ``limit`` sentences and ``max_words`` words; the first always stays.
-    An extra unit that does not fit whole comes without its completing neighbour if that fits; a
-    sentence already given (an extra's antecedent may be the lead) is not repeated."""
+    An extra unit that does not fit whole comes without its completing neighbour if that fits,
+    else in place of the ``optional`` sentences of the first (the neighbour that joined the lead:
+    the other side of a comparison says more than more of the first side); a sentence already
+    given (an extra's antecedent may be the lead) is not repeated."""
     kept: list[ScoredSentence] = list(units[0])
     for unit in units[1:]:
         for option in (unit, unit[-1:] if REFERS_BACK.match(unit[-1].text) else unit[:1]):
             new = [s for s in option if s not in kept]
             if len(kept) + len(new) <= limit and _words(kept + new) <= max_words:
                 kept += new
+                break
+            spare = [s for s in kept if s not in optional]
+            if len(spare) < len(kept) and len(spare) + len(new) <= limit and _words(spare + new) <= max_words:
+                kept = spare + new
                 break
     return kept
 

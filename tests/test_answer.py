@@ -76,6 +76,19 @@ def test_an_extra_part_is_not_someone_else_s_word_than_the_source_asked_for():
         "Russian firms repay China in palladium and grain."]
 
 
+def test_the_other_side_of_a_comparison_takes_the_place_of_the_lead_s_neighbour():
+    filler = " ".join(["word"] * 30)
+    text = (f"China's trade with North Korea fell to $5.3 billion in 2017 {filler}. "
+            f"China remained the main partner of North Korea in every later year {filler}. "
+            "Customs put the 2024 trade at $225 million.")
+    question = "Compare the 2017 trade figure with the one for 2024."
+    config = CONFIG.replace(neighbour_ratio=0.8)
+    assert _answer(question, text, [0.9, 0.85, 0.8], config) == [
+        f"China's trade with North Korea fell to $5.3 billion in 2017 {filler}.", "Customs put the 2024 trade at $225 million."]
+    # with room for all three, the neighbour stays
+    assert len(_answer(question, text, [0.9, 0.85, 0.8], config.replace(max_answer_words=200))) == 3
+
+
 def test_a_why_lead_that_gives_no_reason_comes_with_the_sentence_after_it():
     text = ("Who controls the border trade is a concern for policymakers. "
             "The deep links between the state and private firms blur the line. Trade grew in 2023.")
