@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from qa.config import Config
 from qa.mentions import conflicting_mention, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStats, figures, terms
+from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStats, figures, holds_kind, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
@@ -29,6 +29,9 @@ COMPARISON = re.compile(r"\b(compare|comparison|versus|both|respectively|differ\
 SENTENCE_END = ".!?:;”\"’')»…"
 CLOSERS = "”\"’')»"
 TRAILING_NOTE = re.compile(rf"(\s*{FOOTNOTE.pattern})+\s*$|\s+$")  # footnote markers after the full stop
+# A series of items: three or more of up to four words between commas, or two short ones before
+# "and"/"or" ("gold, titanium and vanadium"; not "… officials, multiple Chinese chemical and metallurgical firms").
+SERIES = re.compile(r"(?:[\w’'-]+(?: [\w’'-]+){0,3}, ){2,}|\b[\w’'-]+(?: [\w’'-]+)?, [\w’'-]+(?: [\w’'-]+)?,? (?:and|or) [\w’'-]")
 EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the best one
 # A runner-up that says what the lead says (a document repeats a bullet point in its summary):
 # fewer than this share of its terms are new, and it names no new figure.
@@ -114,8 +117,10 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
     units = [_lead(question, best, sentences, config.neighbour_ratio)]
-    if LIST_QUESTION.search(question.text) or (COMPARISON.search(question.text) and not question.part):
-        units += [_unit(s, sentences) for s in _cover_rest(question, ranked, units[0], stats, config)]
+    comparison = bool(COMPARISON.search(question.text)) and not question.part
+    if LIST_QUESTION.search(question.text) or comparison:
+        # a list's further items, or the other side of a comparison (which need not be a list of items)
+        units += [_unit(s, sentences) for s in _cover_rest(question, ranked, units[0], stats, config, not comparison)]
     elif (len(ranked) > 1 and ranked[1].score >= config.second_ratio * best.score
           and not _repeats(ranked[1], units[0])):
         units.append(_unit(ranked[1], sentences))  # a near tie: the evidence cannot tell them apart, give both
@@ -210,9 +215,11 @@ def _neighbour(sentences: list[ScoredSentence], s: ScoredSentence, step: int) ->
 
 
 def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[ScoredSentence],
-                stats: TermStats, config: Config) -> list[ScoredSentence]:
+                stats: TermStats, config: Config, items: bool = False) -> list[ScoredSentence]:
     """Sentences that add the question terms the chosen ones leave out (the other half of a
-    comparison, the other items of a list), best first."""
+    comparison, the other items of a list), best first; with ``items``, only sentences that name
+    items (``names_items``): one that adds the question's words and no item is context, not a
+    further item."""
     added: list[ScoredSentence] = []
     covered = set().union(*(terms(s.text) for s in chosen))
     floor = ranked[0].score * EXTRA_FLOOR  # an extra part must itself be good evidence
@@ -224,8 +231,9 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
         best, gain = None, 0.0
         for s in ranked:
             if (s.score < floor or (s.passage.chunk.doc_id, s.sentence.start) in taken
+                    or (items and not names_items(s.text, question.text))
                     or any(other_source(question.text, u.text) for u in _unit(s, ranked))):
-                continue  # not evidence enough, given already, or someone else's word than the one asked for
+                continue  # not evidence enough, given already, no item, or another's word than the one asked for
             share = stats.coverage(missing, set(terms(s.text)))
             if share >= config.extra_share and share * s.score > gain:
                 best, gain = s, share * s.score
@@ -234,6 +242,12 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
         added.append(best)
         covered |= set(terms(best.text))
     return added
+
+
+def names_items(text: str, question: str) -> bool:
+    """Whether ``text`` names items of a list: a series ("gold, titanium and vanadium", "the United
+    States, the European Union, Japan, and …") or a name the question lacks."""
+    return bool(SERIES.search(text)) or bool(holds_kind("entity", text, question))
 
 
 def _within_words(units: list[list[ScoredSentence]], limit: int, max_words: int,
@@ -282,3 +296,4 @@ def combine(question: Question, parts: list[Answer]) -> Answer:
             citations.append(dataclasses.replace(c, marker=len(citations) + 1))
             texts.append(f"{c.text} [{len(citations)}]")
     return Answer(question.text, " ".join(texts), False, confidence, citations, passages, query=question.query)
+

@@ -53,8 +53,8 @@ def test_a_lead_opening_with_a_connective_stands_alone():
 
 def test_an_extra_part_must_add_enough_of_what_is_missing():
     text = ("Under sanctions, the DPRK may not sell gold, titanium and vanadium. "
-            "Enforcement of the minerals ban is failing. "
-            "Sanctions triangle analysts expect more minerals trade.")
+            "Enforcement of the minerals ban on coal, iron and lead is failing. "
+            "Sanctions triangle analysts expect more minerals trade in copper, zinc and nickel.")
     question = "List the minerals the DPRK may not sell under sanctions, per the triangle analysis."
     # the second sentence adds "minerals" alone, the third "minerals" and "triangle"
     assert len(_answer(question, text, [0.9, 0.8, 0.8], CONFIG.replace(extra_share=0.0))) > 1
@@ -64,6 +64,17 @@ def test_an_extra_part_must_add_enough_of_what_is_missing():
     assert _answer("Which minerals may the DPRK not sell under sanctions, per the triangle analysis?", text,
                    [0.9, 0.8, 0.8], CONFIG.replace(extra_share=0.0)) == [
         "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]
+
+
+def test_a_list_s_extra_part_names_items():
+    text = ("South Korean intelligence says Russia pays in timber, steel and equity. "
+            "Russian repayments for leased capacity have grown. "
+            "Russian clients also repay in grain, palladium and titanium.")
+    question = "What other forms do Russian repayments for leased capacity take?"
+    # the second sentence adds the question's words and no item: context, not a further form
+    assert _answer(question, text, [0.9, 0.85, 0.8]) == [
+        "South Korean intelligence says Russia pays in timber, steel and equity.",
+        "Russian clients also repay in grain, palladium and titanium."]
 
 
 def test_an_extra_part_is_not_someone_else_s_word_than_the_source_asked_for():
