@@ -142,17 +142,27 @@ def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSenten
     documents usually go on to say why. Any other best sentence comes with its better neighbour
     when that scores ``neighbour_ratio`` of it: a sentence that restates the question ("South
     Hamgyong Province holds enormous resources") is often followed by the one that answers it
-    ("The mine complexes in this region—Sangnong, …")."""
+    ("The mine complexes in this region—Sangnong, …"), and by what that neighbour introduces
+    when it ends with a colon."""
     unit = _unit(best, sentences)
     if len(unit) > 1:
         return unit
     if question.kind == "reason" and not best.typed:
         after = _with_neighbour(best, sentences, +1)
-        return after if after and _same_paragraph(*after) else unit  # the next bullet point is another topic
+        # the next bullet point is another topic
+        return _with_introduced(after, sentences) if after and _same_paragraph(*after) else unit
     pairs = [p for p in (_with_neighbour(best, sentences, -1), _with_neighbour(best, sentences, +1)) if p]
     other = lambda pair: pair[0] if pair[1] is best else pair[1]  # noqa: E731
     near = max(pairs, key=lambda pair: other(pair).score, default=None)
-    return near if near and other(near).score >= neighbour_ratio * best.score else unit
+    return _with_introduced(near, sentences) if near and other(near).score >= neighbour_ratio * best.score else unit
+
+
+def _with_introduced(pair: list[ScoredSentence], sentences: list[ScoredSentence]) -> list[ScoredSentence]:
+    """A lead and its neighbour, with what the later of the two introduces when it ends with a
+    colon (a quote), if all fit in MAX_LEAD_WORDS."""
+    last = pair[-1]
+    introduced = _with_neighbour(last, sentences, +1) if last.text.rstrip().endswith(":") else None
+    return pair + introduced[1:] if introduced and _words(pair + introduced[1:]) <= MAX_LEAD_WORDS else pair
 
 
 def _same_paragraph(first: ScoredSentence, second: ScoredSentence) -> bool:

@@ -137,6 +137,17 @@ def test_a_strong_neighbour_joins_the_lead_and_a_weak_one_does_not():
     assert _answer(question, text, [0.75, 0.9, 0.74], with_neighbour)[0] == (
         "South Hamgyong Province holds enormous mineral resources.")
 
+def test_a_neighbour_that_introduces_a_quote_brings_it():
+    text = ("Chinese firms lease capacity to Russian counterparts. "
+            "Russian clients repay China in a blend of currencies, an FVEY source says:\n\n"
+            "“It’s also Russian grain, palladium, titanium.” Trade grew in 2023.")
+    cited = _answer("Which Russian commodities pay for leased Chinese capacity?", text, [0.9, 0.8, 0.3, 0.2],
+                    CONFIG.replace(neighbour_ratio=0.8))
+    assert cited == ["Chinese firms lease capacity to Russian counterparts.",
+                     "Russian clients repay China in a blend of currencies, an FVEY source says:",
+                     "“It’s also Russian grain, palladium, titanium.”"]
+
+
 def test_a_near_tie_that_repeats_the_lead_is_left_out():
     text = ("Strategy: China set up an interagency group to study sanctions on Russia. "
             "Support: China set up an interagency group to study the sanctions on Russia. "
