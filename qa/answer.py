@@ -213,8 +213,13 @@ def _distinct(sentences: list[ScoredSentence]) -> list[ScoredSentence]:
     """An overlap sentence appears in two passages: keep it once, in the better-ranked one."""
     seen: dict[tuple[str, int], ScoredSentence] = {}
     for s in sorted(sentences, key=lambda s: s.passage.rank):
-        seen.setdefault((s.passage.chunk.doc_id, s.sentence.start), s)
+        seen.setdefault(_key(s), s)
     return list(seen.values())
+
+
+def _key(s: ScoredSentence) -> tuple[str, int]:
+    """Where a sentence stands in its document: the same in every passage that holds it."""
+    return s.passage.chunk.doc_id, s.sentence.start
 
 
 def _neighbour(sentences: list[ScoredSentence], s: ScoredSentence, step: int) -> ScoredSentence | None:
@@ -230,27 +235,27 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
     comparison, the other items of a list), best first; with ``items``, only sentences that name
     items (``names_items``): one that adds the question's words and no item is context, not a
     further item."""
+    floor = ranked[0].score * EXTRA_FLOOR  # an extra part must itself be good evidence
+    given = {_key(s) for s in chosen}
+    # what may be an extra does not change from one pick to the next: judge it once
+    candidates = [(s, set(terms(s.text))) for s in ranked
+                  if s.score >= floor and _key(s) not in given
+                  and (not items or names_items(s.text, question.text))
+                  and not any(other_source(question.text, u.text) for u in _unit(s, ranked))]
     added: list[ScoredSentence] = []
     covered = set().union(*(terms(s.text) for s in chosen))
-    floor = ranked[0].score * EXTRA_FLOOR  # an extra part must itself be good evidence
     for _ in range(config.max_answer_sentences - len(chosen)):
         missing = set(question.terms) - covered
-        if not missing:
-            break
-        taken = {(s.passage.chunk.doc_id, s.sentence.start) for s in chosen + added}
-        best, gain = None, 0.0
-        for s in ranked:
-            if (s.score < floor or (s.passage.chunk.doc_id, s.sentence.start) in taken
-                    or (items and not names_items(s.text, question.text))
-                    or any(other_source(question.text, u.text) for u in _unit(s, ranked))):
-                continue  # not evidence enough, given already, no item, or another's word than the one asked for
-            share = stats.coverage(missing, set(terms(s.text)))
+        best, gain, words = None, 0.0, set()
+        for s, own in candidates:
+            share = stats.coverage(missing, own) if missing and _key(s) not in given else 0.0
             if share >= config.extra_share and share * s.score > gain:
-                best, gain = s, share * s.score
+                best, gain, words = s, share * s.score, own
         if best is None:
             break
         added.append(best)
-        covered |= set(terms(best.text))
+        given.add(_key(best))
+        covered |= words
     return added
 
 
