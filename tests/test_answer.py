@@ -3,6 +3,8 @@ joins it."""
 
 import dataclasses
 
+import pytest
+
 from qa.answer import NO_ANSWER, compose, confidence_features, confidence_of
 from qa.chunking import split_sentences
 from qa.config import Config
@@ -66,25 +68,24 @@ def test_an_extra_part_must_add_enough_of_what_is_missing():
         "Under sanctions, the DPRK may not sell gold, titanium and vanadium."]
 
 
-def test_a_list_s_extra_part_names_items():
-    text = ("South Korean intelligence says Russia pays in timber, steel and equity. "
-            "Russian repayments for leased capacity have grown. "
-            "Russian clients also repay in grain, palladium and titanium.")
-    question = "What other forms do Russian repayments for leased capacity take?"
+@pytest.mark.parametrize("question, text, expected", [
     # the second sentence adds the question's words and no item: context, not a further form
-    assert _answer(question, text, [0.9, 0.85, 0.8]) == [
-        "South Korean intelligence says Russia pays in timber, steel and equity.",
-        "Russian clients also repay in grain, palladium and titanium."]
-
-
-def test_an_extra_part_is_not_someone_else_s_word_than_the_source_asked_for():
-    text = ("South Korean intelligence says Russia pays in timber and steel. "
-            "Russian clients repay China in grain and titanium, according to an anonymous FVEY source. "
-            "Russian firms repay China in palladium and grain.")
-    question = "What other forms do Russian repayments take, according to South Korean intelligence?"
-    assert _answer(question, text, [0.9, 0.85, 0.8]) == [
-        "South Korean intelligence says Russia pays in timber and steel.",
-        "Russian firms repay China in palladium and grain."]
+    ("What other forms do Russian repayments for leased capacity take?",
+     "South Korean intelligence says Russia pays in timber, steel and equity. "
+     "Russian repayments for leased capacity have grown. "
+     "Russian clients also repay in grain, palladium and titanium.",
+     ["South Korean intelligence says Russia pays in timber, steel and equity.",
+      "Russian clients also repay in grain, palladium and titanium."]),
+    # the second sentence is someone else's word than the source asked for
+    ("What other forms do Russian repayments take, according to South Korean intelligence?",
+     "South Korean intelligence says Russia pays in timber and steel. "
+     "Russian clients repay China in grain and titanium, according to an anonymous FVEY source. "
+     "Russian firms repay China in palladium and grain.",
+     ["South Korean intelligence says Russia pays in timber and steel.",
+      "Russian firms repay China in palladium and grain."]),
+])
+def test_a_list_s_extra_part_is_a_further_item_from_the_source_asked_for(question, text, expected):
+    assert _answer(question, text, [0.9, 0.85, 0.8]) == expected
 
 
 def test_the_other_side_of_a_comparison_takes_the_place_of_the_lead_s_neighbour():
