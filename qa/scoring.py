@@ -30,7 +30,8 @@ where which while who whom why will with would you your yours yourself yourselve
 according among amid did do does describe described explain give kind known list main mention mentioned name named
 one ones please say says said tell type way ways whose whether
 allegedly apparently purportedly reportedly reputedly supposedly
-""".split())  # the last line: hedges a question asks with, which say nothing of what is asked
+approximately roughly around nearly almost some estimated
+""".split())  # the last lines: hedges a question asks with ("reportedly", "roughly how long"), which say nothing of what is asked
 
 NUMBER_QUESTION = re.compile(
     r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) (\w+ ){0,3}(percentage|percent|share|proportion|"
@@ -70,6 +71,11 @@ BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"
 SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b", re.I)
 MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|worth|revenue|income|value)\b", re.I)
 SHARE = re.compile(r"%|\bper ?cent\b", re.I)
+# "How long is the border", "how long did the closure last": a length or a span of time, not a share
+# of trade ("how far below its pre-pandemic level" asks for a gap, often a percentage).
+MEASURE_QUESTION = re.compile(r"\b(how long|how far(?! (below|above|behind|ahead|short|off)\b)|length|distance)\b", re.I)
+MEASURE = re.compile(r"(\d[\d,.]*|\b(two|three|four|five|six|seven|eight|nine|ten|several))\s*(-\s*)?(miles?|mi|km|kilomet(er|re)s?|met(er|re)s?|feet|foot|yards?|years?|months?|"
+                     r"weeks?|days?|hours?|decades?)\b", re.I)
 MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars?|yuan|renminbi|rubles?|roubles?|won|euros?)\b",
                    re.I)  # an amount: "$360 million", "5 billion rubles" (not the word "rubles" alone)
 DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|"
@@ -85,7 +91,8 @@ LEAD_IN = rf"^(?:{FOOTNOTE.pattern}\s*|[«“\"‘']\s*)*"
 # what "this", "the two" or "the former" is, or the cause that "as a result" follows from. (A
 # connective such as "However," only links: "However, trade reached $216.53 million" stands alone.)
 REFERS_BACK = re.compile(LEAD_IN + r"(this|these|that|those|it|its|they|their|such|he|she|his|her|therefore|thus|"
-                                   r"as a result|the former|the latter|the same|the two)\b", re.I)
+                                   r"as a result|the former|the latter|the same|the two|in (return|exchange)(?! for))\b",
+                         re.I)  # "In return, Chinese firms operate plants": for what the sentence before says
 
 
 @lru_cache(maxsize=1)
@@ -143,6 +150,8 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     if kind == "number":  # a quantity: a year or a resolution number alone is no answer to "how many"
         if SHARE_QUESTION.search(question):
             return float(bool(SHARE.search(text)))
+        if MEASURE_QUESTION.search(question):
+            return float(bool(MEASURE.search(text)))
         if MONEY_QUESTION.search(question):
             return float(bool(MONEY.search(text)))
         return float(any(not BARE_NUMBER.fullmatch(m.group().strip().rstrip(",.")) for m in NUMBER.finditer(text)))

@@ -47,6 +47,16 @@ def test_a_lead_that_refers_back_brings_the_sentence_it_refers_to():
     assert cited == ["Resolution 2270 banned coal exports.", "This clause allowed Beijing to import $1 billion of coal."]
 
 
+def test_a_lead_opening_in_return_brings_what_it_is_given_for():
+    text = ("“North Korea sends raw coal and rare metals north across the border. "
+            "In return, Chinese firms operate plants and remit salaries.”")
+    cited = _answer("What does Pyongyang ship in return for plants run by Chinese firms?", text, [0.2, 0.9])
+    assert cited[0].startswith("“North Korea sends raw coal") and cited[1].startswith("In return")
+    # "in return for" names what it is for itself
+    assert _answer("What do Chinese firms get?", "Trade between the two countries grew last year. In return for coal, Chinese firms operate plants.",
+                   [0.2, 0.9]) == ["In return for coal, Chinese firms operate plants."]
+
+
 def test_a_lead_opening_with_a_connective_stands_alone():
     text = "Trade still lags behind earlier levels. However, trade reached $216 million in September."
     cited = _answer("What did trade reach in September?", text, [0.3, 0.9])

@@ -91,6 +91,21 @@ def test_a_question_on_what_is_given_in_return_asks_for_an_exchange():
 def test_a_hedge_in_the_question_is_no_term_to_match():
     assert terms("Which technologies is North Korea reportedly seeking?") == terms(
         "Which technologies is North Korea seeking?")
+    # a hedge on a quantity: "roughly how long" must not match "lags … by roughly 30%"
+    assert terms("Roughly how long is the border?") == terms("How long is the border?")
+    assert terms("Approximately how many shells were sent?") == terms("How many shells were sent?")
+
+
+def test_how_long_needs_a_length_or_a_span_of_time():
+    question = "Roughly how long is the land border between China and North Korea?"
+    assert answer_kind(question) == "number"
+    assert holds_kind("number", "Trade lags behind pre-closure levels by roughly 30%.", question) == 0.0
+    assert holds_kind("number", "The PRC shares a borderline with Pyongyang of about 840 miles.", question) == 1.0
+    assert holds_kind("number", "The closure lasted five years.", "How long did the closure last?") == 1.0
+    assert holds_kind("number", "The 1,334-km border runs along the Yalu.", question) == 1.0
+    # "how far below its earlier level" asks for a gap, which a percentage gives
+    gap = "How far below its pre-pandemic level is their trade still running?"
+    assert holds_kind("number", "Trade lags behind pre-closure levels by roughly 30%.", gap) == 1.0
 
 
 def test_a_who_question_asks_for_the_role_it_names():
