@@ -36,6 +36,13 @@ EXTRA_FLOOR = 0.75  # an extra sentence must score at least this share of the be
 # A runner-up that says what the lead says (a document repeats a bullet point in its summary):
 # fewer than this share of its terms are new, and it names no new figure.
 REPEAT_NEW_TERMS = 0.2
+# A close runner-up that says what the best sentence says and more (a summary's bullet point
+# against the body sentence it sums up: "… off-road vehicles and armored trucks" against "…
+# Desertcross 1000-3 off-road vehicles and "Tiger" armored trucks …") leads instead: it scores
+# at least this share of the best, holds this share of the best's terms, and adds some.
+SPECIFIC_RATIO = 0.85
+LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …") is no detail
+SPECIFIC_SHARE = 0.7
 
 
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is
@@ -116,6 +123,7 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
         confidence = 0.0
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)
+    best = _more_specific(best, ranked)
     units = [_lead(question, best, sentences, config.neighbour_ratio)]
     comparison = bool(COMPARISON.search(question.text)) and not question.part
     if LIST_QUESTION.search(question.text) or comparison:
@@ -135,6 +143,18 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     return Answer(question.text, " ".join(parts), False, confidence, citations, passages, query=question.query)
 
 
+def _more_specific(best: ScoredSentence, ranked: list[ScoredSentence]) -> ScoredSentence:
+    """The best sentence, or a close runner-up that restates it with more detail (SPECIFIC_RATIO)."""
+    own = set(terms(LABEL.sub("", best.text)))
+    for s in ranked[1:]:
+        if s.score < SPECIFIC_RATIO * best.score:
+            break
+        other = set(terms(LABEL.sub("", s.text)))
+        if own and len(own & other) >= SPECIFIC_SHARE * len(own) and other - own:
+            return s
+    return best
+
+
 def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSentence],
           neighbour_ratio: float) -> list[ScoredSentence]:
     """The answer's first unit. A why-question's best sentence that gives no reason ("… is a
@@ -151,8 +171,9 @@ def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSenten
         after = _with_neighbour(best, sentences, +1)
         # the next bullet point is another topic
         return _with_introduced(after, sentences) if after and _same_paragraph(*after) else unit
-    pairs = [p for p in (_with_neighbour(best, sentences, -1), _with_neighbour(best, sentences, +1)) if p]
     other = lambda pair: pair[0] if pair[1] is best else pair[1]  # noqa: E731
+    pairs = [p for p in (_with_neighbour(best, sentences, -1), _with_neighbour(best, sentences, +1))
+             if p and not _repeats(other(p), [best])]  # a neighbour saying what the lead says adds nothing
     near = max(pairs, key=lambda pair: other(pair).score, default=None)
     return _with_introduced(near, sentences) if near and other(near).score >= neighbour_ratio * best.score else unit
 

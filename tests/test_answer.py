@@ -57,6 +57,15 @@ def test_a_lead_opening_in_return_brings_what_it_is_given_for():
                    [0.2, 0.9]) == ["In return for coal, Chinese firms operate plants."]
 
 
+def test_a_close_runner_up_that_restates_the_best_with_more_detail_leads():
+    text = ("Disguised Trade: Russian and Chinese firms disguised copper wire trade as scrap metal to evade sanctions. "
+            "Elsewhere, trade grew fast. "
+            "Russian and Chinese firms disguised the copper wire trade as scrap metal to evade taxes and sanctions.")
+    question = "Why did the firms pass off copper wire as scrap?"
+    assert _answer(question, text, [0.9, 0.1, 0.85])[0].endswith("evade taxes and sanctions.")
+    assert _answer(question, text, [0.9, 0.1, 0.7])[0].startswith("Disguised Trade")  # not close enough
+
+
 def test_a_lead_opening_with_a_connective_stands_alone():
     text = "Trade still lags behind earlier levels. However, trade reached $216 million in September."
     cited = _answer("What did trade reach in September?", text, [0.3, 0.9])
@@ -162,7 +171,7 @@ def test_a_neighbour_that_introduces_a_quote_brings_it():
 def test_a_near_tie_that_repeats_the_lead_is_left_out():
     text = ("Strategy: China set up an interagency group to study sanctions on Russia. "
             "Support: China set up an interagency group to study the sanctions on Russia. "
-            "In 2024 China set up a second interagency group to study sanctions on Russia.")
+            "In 2024 China set up a second group on Taiwan.")
     near_tie = CONFIG.replace(second_ratio=0.9)
     question = "What did China set up to study sanctions on Russia?"
     assert _answer(question, text, [0.9, 0.89, 0.1], near_tie) == [
