@@ -41,8 +41,8 @@ REPEAT_NEW_TERMS = 0.2
 # Desertcross 1000-3 off-road vehicles and "Tiger" armored trucks …") leads instead: it scores
 # at least this share of the best, holds this share of the best's terms, and adds some.
 SPECIFIC_RATIO = 0.85
-LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …") is no detail
 SPECIFIC_SHARE = 0.7
+LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …") is no detail
 
 
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is

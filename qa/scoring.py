@@ -30,8 +30,9 @@ where which while who whom why will with would you your yours yourself yourselve
 according among amid did do does describe described explain give kind known list main mention mentioned name named
 one ones please say says said tell type way ways whose whether
 allegedly apparently purportedly reportedly reputedly supposedly
-approximately roughly around nearly almost some estimated
-""".split())  # the last lines: hedges a question asks with ("reportedly", "roughly how long"), which say nothing of what is asked
+approximately roughly around nearly almost estimated
+""".split())  # the last lines: hedges a question asks with ("reportedly", "roughly how long"), which
+# say nothing of what is asked
 
 NUMBER_QUESTION = re.compile(
     r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) (\w+ ){0,3}(percentage|percent|share|proportion|"
@@ -73,9 +74,11 @@ MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]
 SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 # "How long is the border", "how long did the closure last": a length or a span of time, not a share
 # of trade ("how far below its pre-pandemic level" asks for a gap, often a percentage).
-MEASURE_QUESTION = re.compile(r"\b(how long|how far(?! (below|above|behind|ahead|short|off)\b)|length|distance)\b", re.I)
-MEASURE = re.compile(r"(\d[\d,.]*|\b(two|three|four|five|six|seven|eight|nine|ten|several))\s*(-\s*)?(miles?|mi|km|kilomet(er|re)s?|met(er|re)s?|feet|foot|yards?|years?|months?|"
-                     r"weeks?|days?|hours?|decades?)\b", re.I)
+MEASURE_QUESTION = re.compile(r"\b(how long|how far(?! (below|above|behind|ahead|short|off)\b)|length|distance)\b",
+                              re.I)
+MEASURE = re.compile(r"(\d[\d,.]*|\b(two|three|four|five|six|seven|eight|nine|ten|several))\s*(-\s*)?"
+                     r"(miles?|mi|km|kilomet(er|re)s?|met(er|re)s?|feet|foot|yards?|years?|months?|weeks?|days?|hours?|"
+                     r"decades?)\b", re.I)
 MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars?|yuan|renminbi|rubles?|roubles?|won|euros?)\b",
                    re.I)  # an amount: "$360 million", "5 billion rubles" (not the word "rubles" alone)
 DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|"

@@ -53,8 +53,8 @@ def test_a_lead_opening_in_return_brings_what_it_is_given_for():
     cited = _answer("What does Pyongyang ship in return for plants run by Chinese firms?", text, [0.2, 0.9])
     assert cited[0].startswith("“North Korea sends raw coal") and cited[1].startswith("In return")
     # "in return for" names what it is for itself
-    assert _answer("What do Chinese firms get?", "Trade between the two countries grew last year. In return for coal, Chinese firms operate plants.",
-                   [0.2, 0.9]) == ["In return for coal, Chinese firms operate plants."]
+    text = "Trade between the two countries grew last year. In return for coal, Chinese firms operate plants."
+    assert _answer("What do Chinese firms get?", text, [0.2, 0.9]) == ["In return for coal, Chinese firms operate plants."]
 
 
 def test_a_close_runner_up_that_restates_the_best_with_more_detail_leads():
