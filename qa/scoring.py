@@ -151,6 +151,10 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
     text = FOOTNOTE.sub(" ", text)
     if kind == "number":  # a quantity: a year or a resolution number alone is no answer to "how many"
+        # nor a figure the question names ("How many Desertcross 1000-3 vehicles …": the model's number)
+        asked = figures(question)
+        if asked:
+            text = FIGURE.sub(lambda m: " " if m.group() in asked else m.group(), text)
         if SHARE_QUESTION.search(question):
             return float(bool(SHARE.search(text)))
         if MEASURE_QUESTION.search(question):

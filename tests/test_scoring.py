@@ -70,6 +70,12 @@ def test_a_year_alone_does_not_answer_how_many():
     # the noun may stand a few words after "what"
     assert answer_kind("What was the total value of China–Russia trade in 2023?") == "number"
     assert answer_kind("What was the combined value of their commerce?") == "number"
+
+
+def test_a_figure_the_question_names_does_not_answer_how_many():
+    question = "How many Desertcross 1000-3 vehicles did China deliver?"
+    assert holds_kind("number", "China supplied Desertcross 1000-3 off-road vehicles.", question) == 0.0
+    assert holds_kind("number", "China supplied 40 Desertcross 1000-3 vehicles.", question) == 1.0
     # a measure asked for, or set side by side
     assert answer_kind("Compare the length of China's border with North Korea to Russia's.") == "number"
     assert answer_kind("What is the distance between Dandong and Sinuiju?") == "number"
