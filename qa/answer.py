@@ -61,12 +61,16 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
                         stats: TermStats) -> dict[str, float]:
     """What the confidence is computed from (all roughly 0..1)."""
     window_terms = set(terms(best.text))
-    window_text = best.text
+    window_text = paragraph_text = best.text
     for step in (-1, 1):
         near = _neighbour(sentences, best, step)
         if near is not None:
             window_terms |= set(terms(near.text))
             window_text += " " + near.text
+            # a country named after a paragraph break is another topic ("The DPRK’s relations
+            # with Russia …" after "the PRC’s trade volume with the DPRK …")
+            if _same_paragraph(*((best, near) if step > 0 else (near, best))):
+                paragraph_text += " " + near.text
     passage_terms = set(terms(best.passage.chunk.text))
     missing = [stats.weight(t) for t in question.terms - passage_terms]
     return {
@@ -85,9 +89,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         # the question names figures (a year, "152 mm") and none is near the best sentence
         "figure_missing": float(bool(question.figures) and not question.figures & figures(window_text)),
         # it puts another name where the question puts one ("from China" for "from North Korea")
-        "name_conflict": float(conflicting_mention(question.named, best.text, window_text)),
+        "name_conflict": float(conflicting_mention(question.named, best.text, paragraph_text)),
         # it speaks of another country, and one the question names is nowhere near
-        "other_country": float(missing_country(question.named, best.text, window_text)),
+        "other_country": float(missing_country(question.named, best.text, paragraph_text)),
     }
 
 

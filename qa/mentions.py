@@ -109,10 +109,10 @@ def mentions(text: str) -> tuple[Mention, ...]:
 
 def conflicting_mention(question: str, sentence: str, window: str) -> bool:
     """Whether the sentence puts another name where the question puts one: the question's
-    name is nowhere in ``window`` (the sentence and its neighbours; as a country by any of its
-    names, as another name by its words or its acronym), and the sentence has a name the
-    question does not use after the same preposition ("from China" for "from North Korea") or
-    before the same word ("Chinese citizens" for "North Korean citizens")."""
+    name is nowhere in ``window`` (the sentence and its neighbours in its paragraph; as a
+    country by any of its names, as another name by its words or its acronym), and the sentence
+    has a name the question does not use after the same preposition ("from China" for "from
+    North Korea") or before the same word ("Chinese citizens" for "North Korean citizens")."""
     asked = mentions(question)
     if not asked:
         return False
@@ -131,8 +131,8 @@ def conflicting_mention(question: str, sentence: str, window: str) -> bool:
 
 def missing_country(question: str, sentence: str, window: str) -> bool:
     """Whether the sentence speaks of another country than the question: a country the question
-    names is nowhere in ``window`` (the sentence and its neighbours), and the sentence names one
-    the question does not ("the PRC’s trade with the DPRK" for "China–Russia trade")."""
+    names is nowhere in ``window`` (the sentence and its neighbours in its paragraph), and the
+    sentence names one the question does not ("the PRC’s trade with the DPRK" for "China–Russia trade")."""
     asked = countries_in(question)
     return bool(asked - countries_in(window)) and bool(countries_in(sentence) - asked)
 

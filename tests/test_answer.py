@@ -256,3 +256,14 @@ def test_a_best_sentence_on_another_country_lowers_the_confidence():
     assert elsewhere["other_country"] == 1.0 and elsewhere["name_conflict"] == 0.0
     assert here["other_country"] == 0.0
     assert confidence_of(elsewhere, Config()) < confidence_of(here, Config())
+
+
+@pytest.mark.parametrize("break_, conflict", [(" ", False), ("\n\n", True)])
+def test_the_country_asked_about_counts_nearby_only_within_the_paragraph(break_, conflict):
+    """The sentence after the best one names the country asked about: in the same paragraph it
+    may carry on the fact; after a paragraph break it is about something else."""
+    text = "The PRC’s trade with the DPRK reached $1.63 billion." + break_ + "Russia’s ties with the DPRK grew."
+    passage, sentences = _sentences(text, [0.9, 0.5])
+    features = confidence_features(analyse("What was the value of Russia’s trade with North Korea?"), sentences[0],
+                                   sentences, TermStats([passage.chunk]))
+    assert features["name_conflict"] == float(conflict)
