@@ -64,6 +64,10 @@ ENTITY_QUESTION = re.compile(
     r"government|governments|author|newspaper|region|province|entity|entities|subsidiary|manufacturers?|"
     r"suppliers?|producers?|partners?|"
     r"report|think tank|city|cities|group|state|states|port|university|media|outlet)\b|^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
+# "What is the name of …", "what was the treaty called": a name, whatever else the question says
+# ("… opened in exchange for solar investment" is no exchange question then).
+NAME_QUESTION = re.compile(r"\b(what|which) (is|was|are|were) the names? of\b|"
+                           r"\bwhat (is|was|are|were) (\w+ ){1,8}called\b(?! (for|on|upon|off)\b)", re.I)
 NUMBER = re.compile(r"(\$|€|£)?\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand)?|"
                     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", re.I)
 BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"), not a quantity
@@ -84,6 +88,7 @@ MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars
 DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|"
                   r"November|December)\b", re.I)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
+POSSESSIVE = re.compile(r"(’s|'s)$")
 TOKEN = re.compile(r"[\w$%’'-]+")
 DASH = re.compile(r"[-–—]")  # joins two names ("US-China") that are looked up one by one
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
@@ -134,6 +139,8 @@ def figures(text: str) -> frozenset[str]:
 
 def answer_kind(question: str) -> str | None:
     """What kind of answer the question asks for: "reason", "exchange", "number", "date", "entity" or None."""
+    if NAME_QUESTION.search(question):
+        return "entity"
     if REASON_QUESTION.search(question):
         return "reason"
     if EXCHANGE_QUESTION.search(question):
@@ -168,9 +175,12 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         return float(bool(REASON.search(text)))
     if kind == "exchange":
         return float(bool(EXCHANGE.search(text)))
-    if kind == "entity":
-        asked = set(terms(question))
-        return float(any(not set(terms(m.group())) <= asked for m in NAME.finditer(text)))
+    if kind == "entity":  # a name the question lacks, also under another name ("the PRC" for "Chinese")
+        from qa.mentions import aliases, countries_in  # mentions builds on this module
+
+        asked, countries = set(terms(question)), countries_in(question)
+        return float(any(not set(terms(name)) <= asked and aliases().get(POSSESSIVE.sub("", name)) not in countries
+                         for name in NAME.findall(text)))
     return 0.0
 
 
@@ -294,7 +304,6 @@ def analyse(question: str, context: str = "", part: bool = False, antecedent: st
 
 # A pronoun standing for an actor named before: "what does it receive", "its raw materials".
 PRONOUN = re.compile(r"\b(it|its|they|their|them)\b", re.I)
-POSSESSIVE = re.compile(r"(’s|'s)$")
 
 
 def analyse_parts(question: str, context: str = "") -> list[Question]:

@@ -114,6 +114,16 @@ def test_how_long_needs_a_length_or_a_span_of_time():
     assert holds_kind("number", "Trade lags behind pre-closure levels by roughly 30%.", gap) == 1.0
 
 
+def test_a_name_question_asks_for_a_name_the_question_lacks_under_any_of_its_names():
+    question = "What is the name of the mine North Korea opened to Chinese firms in exchange for investment?"
+    assert answer_kind(question) == "entity"  # not "exchange": it asks for the mine's name
+    assert answer_kind("What was the 2024 treaty between the two countries called?") == "entity"
+    assert holds_kind("entity", "The DPRK granted the PRC’s firms access to one of its mines.", question) == 0.0
+    assert holds_kind("entity", "The DPRK granted Russia access to the Ryongdung mine.", question) == 1.0
+    # a longer name holding a country's is another body
+    assert holds_kind("entity", "South Korean Defense Minister Kim said so.", "Which South Korean official said it?") == 1.0
+
+
 def test_a_who_question_asks_for_the_role_it_names():
     assert analyse("Who is China's ambassador to North Korea?").focus == "ambassador"
     assert analyse("Who was the North Korean official that Lavrov met?").focus == "offici"
