@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from qa.config import Config
 from qa.mentions import conflicting_mention, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import FOOTNOTE, REFERS_BACK, Question, ScoredSentence, TermStats, figures, holds_kind, terms
+from qa.scoring import FIGURE, FOOTNOTE, LABEL, REFERS_BACK, Question, ScoredSentence, TermStats, figures, holds_kind, terms
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
@@ -42,7 +42,6 @@ REPEAT_NEW_TERMS = 0.2
 # at least this share of the best, holds this share of the best's terms, and adds some.
 SPECIFIC_RATIO = 0.85
 SPECIFIC_SHARE = 0.7
-LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …") is no detail
 
 
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is
@@ -71,7 +70,16 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
             # with Russia …" after "the PRC’s trade volume with the DPRK …")
             if _same_paragraph(*((best, near) if step > 0 else (near, best))):
                 paragraph_text += " " + near.text
-    passage_terms = set(terms(best.passage.chunk.text))
+    chunk = best.passage.chunk
+    passage_terms = set(terms(chunk.text))
+    # "as reported in the November 2023 analysis" names the document by what only its title or
+    # source line says (not by a figure: "in 2023" is about the events): its date is then no
+    # missing figure, nor its words missing terms
+    about = f"{chunk.title} {chunk.source}"
+    about_terms = set(terms(about)) - passage_terms
+    if not any(not FIGURE.fullmatch(t) for t in question.terms & about_terms):
+        about, about_terms = "", set()
+    passage_terms |= about_terms
     missing = [stats.weight(t) for t in question.terms - passage_terms]
     return {
         # "The former passed in March 2016 …" is about what the sentence it completes names
@@ -87,7 +95,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "focus_missing": float(question.focus is not None and question.focus not in window_terms),
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
-        "figure_missing": float(bool(question.figures) and not question.figures & figures(window_text)),
+        "figure_missing": float(bool(question.figures) and not question.figures & figures(f"{window_text} {about}")),
         # it puts another name where the question puts one ("from China" for "from North Korea")
         "name_conflict": float(conflicting_mention(question.named, best.text, paragraph_text)),
         # it speaks of another country, and one the question names is nowhere near

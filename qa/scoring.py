@@ -37,8 +37,9 @@ approximately roughly around nearly almost estimated
 NUMBER_QUESTION = re.compile(
     r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) (\w+ ){0,3}(percentage|percent|share|proportion|"
     r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
-    r"population|area|duration|height|width|depth|weight)|by how much)\b",
-    re.I)  # up to three words between: "what was the total value", "compare the length of …"
+    r"population|area|duration|height|width|depth|weight)|by how much|"
+    r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth)\b",
+    re.I)  # up to three words between: "what was the total value", "compare the length of …"; "what was X worth"
 CUE_KINDS = ("reason", "exchange")  # kinds told by a cue word, not by a figure or a name (SentenceWeights.cue)
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
@@ -58,12 +59,15 @@ EXCHANGE_QUESTION = re.compile(r"\b(in (return|exchange)|as (payment|compensatio
 EXCHANGE = re.compile(r"\b(in (return|exchange)|exchange for|swap\w*|barter\w*|repa(y|ys|id)|quid[- ]pro[- ]quo|"
                       r"compensat\w*|paid (in|with)|pa(y|ys|ying) (in|with))\b", re.I)
 DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b", re.I)
+# The category noun may be plural ("which provinces"). A do-verb after "what" makes the noun the
+# subject, not what is asked: "what do Chinese companies send back" asks for what they send.
 ENTITY_QUESTION = re.compile(
-    r"\b(who|whom|whose|which|what) (\w+ ){0,2}(company|companies|firm|firms|organi[sz]ation|organi[sz]ations|agency|"
-    r"country|countries|bank|banks|ministry|institution|institutions|person|leader|official|corporation|body|"
-    r"government|governments|author|newspaper|region|province|entity|entities|subsidiary|manufacturers?|"
-    r"suppliers?|producers?|partners?|"
-    r"report|think tank|city|cities|group|state|states|port|university|media|outlet)\b|^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
+    r"\b(who|whom|whose|which|what) ((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
+    r"(compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|countr(?:y|ies)|banks?|ministr(?:y|ies)|"
+    r"institutions?|person|leaders?|officials?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
+    r"regions?|provinces?|entit(?:y|ies)|subsidiar(?:y|ies)|manufacturers?|suppliers?|producers?|partners?|"
+    r"reports?|think tanks?|cit(?:y|ies)|groups?|states?|ports?|universit(?:y|ies)|media|outlets?)\b|"
+    r"^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
 # "What is the name of …", "what was the treaty called": a name, whatever else the question says
 # ("… opened in exchange for solar investment" is no exchange question then).
 NAME_QUESTION = re.compile(r"\b(what|which) (is|was|are|were) the names? of\b|"
@@ -89,6 +93,7 @@ DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May
                   r"November|December)\b", re.I)
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 POSSESSIVE = re.compile(r"(’s|'s)$")
+LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …"): a heading, no detail
 TOKEN = re.compile(r"[\w$%’'-]+")
 DASH = re.compile(r"[-–—]")  # joins two names ("US-China") that are looked up one by one
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
@@ -175,13 +180,32 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         return float(bool(REASON.search(text)))
     if kind == "exchange":
         return float(bool(EXCHANGE.search(text)))
-    if kind == "entity":  # a name the question lacks, also under another name ("the PRC" for "Chinese")
-        from qa.mentions import aliases, countries_in  # mentions builds on this module
+    if kind == "entity":
+        from qa.mentions import aliases  # mentions builds on this module
 
-        asked, countries = set(terms(question)), countries_in(question)
-        return float(any(not set(terms(name)) <= asked and aliases().get(POSSESSIVE.sub("", name)) not in countries
-                         for name in NAME.findall(text)))
+        asked, countries, acronyms, place = _asked_names(question)
+        # a label's words are capitalised as a heading, not as names
+        for name in NAME.findall(LABEL.sub("", text)):
+            country = aliases().get(POSSESSIVE.sub("", name))
+            if not set(terms(name)) <= asked and name not in acronyms and country not in countries \
+                    and not (place and country):
+                return 1.0
     return 0.0
+
+
+PLACE_FOCUS = frozenset({"citi", "provinc", "region", "port"})  # a place within a country: a country is no answer
+
+
+@lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
+def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
+    """What an entity question already names, so that a sentence's name that is one of them is no
+    answer: its terms, its countries under any of their names ("the PRC" for "Chinese"), the
+    acronyms of its names ("RCC" for "Russian Copper Company"); and whether it asks for a place
+    within a country ("which city"), which no country's name answers."""
+    from qa.mentions import countries_in, initials
+
+    return (frozenset(terms(question)), countries_in(question),
+            frozenset(initials(name) for name in NAME.findall(question)), answer_focus(question) in PLACE_FOCUS)
 
 
 class TermStats:

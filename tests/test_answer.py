@@ -267,3 +267,16 @@ def test_the_country_asked_about_counts_nearby_only_within_the_paragraph(break_,
     features = confidence_features(analyse("What was the value of Russia’s trade with North Korea?"), sentences[0],
                                    sentences, TermStats([passage.chunk]))
     assert features["name_conflict"] == float(conflict)
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("When did Kim meet Putin, as reported in the November 2023 analysis?", 0.0),  # names the document
+    ("When did Kim meet Putin in 2023?", 1.0),  # "in 2023" is about the events: the source's date is no answer
+])
+def test_a_figure_that_names_the_document_by_its_date_is_not_missing(question, missing):
+    text = "On September 13, Kim held a summit with Putin."
+    passage, sentences = _sentences(text, [0.9])
+    chunk = dataclasses.replace(passage.chunk, source='geopolitics website, "(Analysis)" of November 8, 2023')
+    sentences = [dataclasses.replace(s, passage=dataclasses.replace(passage, chunk=chunk)) for s in sentences]
+    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([chunk]))
+    assert features["figure_missing"] == missing

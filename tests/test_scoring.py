@@ -124,6 +124,35 @@ def test_a_name_question_asks_for_a_name_the_question_lacks_under_any_of_its_nam
     assert holds_kind("entity", "South Korean Defense Minister Kim said so.", "Which South Korean official said it?") == 1.0
 
 
+def test_an_entity_question_s_category_noun_may_be_plural_and_a_do_verb_makes_it_the_subject():
+    assert analyse("In which Chinese provinces are the factories located?").focus == "provinc"
+    assert analyse("Which cities host the plants?").focus == "citi"
+    # what the companies send is asked, not a company
+    sent = analyse("What do Chinese companies running factories send back to Pyongyang?")
+    assert sent.kind is None and sent.focus is None
+    assert analyse("What is the company that built the trucks?").focus == "compani"
+
+
+def test_no_name_the_question_already_gives_answers_an_entity_question():
+    question = "Which Chinese company partnered with the Russian Copper Company in passing off copper wire?"
+    # its acronym, a label's heading words, a country it names: none is the company asked for
+    assert holds_kind("entity", "Disguised Trade: The Russian Copper Company (RCC) and Chinese firms did it.",
+                      question) == 0.0
+    assert holds_kind("entity", "The Russian Copper Company and Jiangsu Metals did it.", question) == 1.0
+    # a country is no place within a country, though it answers "which country"
+    city = "In which Chinese city does IEMZ Kupol produce its drones?"
+    assert holds_kind("entity", "Drone Production: IEMZ Kupol produced drones in Russia.", city) == 0.0
+    assert holds_kind("entity", "IEMZ Kupol produced drones in Xiamen.", city) == 1.0
+    assert holds_kind("entity", "The drones were built in Russia.", "Which country builds the drones?") == 1.0
+
+
+def test_what_something_is_worth_asks_for_an_amount_of_money():
+    question = "What was China–North Korea trade worth in the first three quarters of 2023?"
+    assert answer_kind(question) == "number"
+    assert holds_kind("number", "Trade totalled $1.63 billion for the first three quarters of 2023.", question) == 1.0
+    assert holds_kind("number", "Trade rose by 15% in the first three quarters of 2023.", question) == 0.0
+
+
 def test_a_who_question_asks_for_the_role_it_names():
     assert analyse("Who is China's ambassador to North Korea?").focus == "ambassador"
     assert analyse("Who was the North Korean official that Lavrov met?").focus == "offici"
