@@ -182,20 +182,26 @@ def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSenten
     if question.kind == "reason" and not best.typed:
         after = _with_neighbour(best, sentences, +1)
         # the next bullet point is another topic
-        return _with_introduced(after, sentences) if after and _same_paragraph(*after) else unit
+        return _with_introduced(after, sentences, best) if after and _same_paragraph(*after) else unit
     other = lambda pair: pair[0] if pair[1] is best else pair[1]  # noqa: E731
     pairs = [p for p in (_with_neighbour(best, sentences, -1), _with_neighbour(best, sentences, +1))
              if p and not _repeats(other(p), [best])]  # a neighbour saying what the lead says adds nothing
     near = max(pairs, key=lambda pair: other(pair).score, default=None)
-    return _with_introduced(near, sentences) if near and other(near).score >= neighbour_ratio * best.score else unit
+    return _with_introduced(near, sentences, best) if near and other(near).score >= neighbour_ratio * best.score else unit
 
 
-def _with_introduced(pair: list[ScoredSentence], sentences: list[ScoredSentence]) -> list[ScoredSentence]:
-    """A lead and its neighbour, with what the later of the two introduces when it ends with a
-    colon (a quote), if all fit in MAX_LEAD_WORDS."""
+def _with_introduced(pair: list[ScoredSentence], sentences: list[ScoredSentence],
+                     lead: ScoredSentence) -> list[ScoredSentence]:
+    """``lead`` and its neighbour, with what the later of the two introduces when it ends with a
+    colon (a quote), if all fit in MAX_LEAD_WORDS; else ``lead`` alone when the neighbour is the
+    one that would end on a colon ("… the report, which states:" with nothing after it says nothing)."""
     last = pair[-1]
-    introduced = _with_neighbour(last, sentences, +1) if last.text.rstrip().endswith(":") else None
-    return pair + introduced[1:] if introduced and _words(pair + introduced[1:]) <= MAX_LEAD_WORDS else pair
+    if not last.text.rstrip().endswith(":"):
+        return pair
+    introduced = _with_neighbour(last, sentences, +1)
+    if introduced and _words(pair + introduced[1:]) <= MAX_LEAD_WORDS:
+        return pair + introduced[1:]
+    return pair if last is lead else [lead]
 
 
 def _same_paragraph(first: ScoredSentence, second: ScoredSentence) -> bool:

@@ -280,3 +280,12 @@ def test_a_figure_that_names_the_document_by_its_date_is_not_missing(question, m
     sentences = [dataclasses.replace(s, passage=dataclasses.replace(passage, chunk=chunk)) for s in sentences]
     features = confidence_features(analyse(question), sentences[0], sentences, TermStats([chunk]))
     assert features["figure_missing"] == missing
+
+
+def test_a_neighbour_ending_on_a_colon_without_what_it_introduces_is_left_out():
+    """"… the report, which states:" says nothing when the quote after it is too long to follow."""
+    quote = "“" + " ".join(["Chinese state-owned enterprises kept trading with the North"] * 12) + ".”"
+    text = ("China approved the UN sanctions on Pyongyang but did not enforce them fully. "
+            "This claim is confirmed by the 2017 commission report, which states:\n" + quote)
+    cited = _answer("Why does China keep supporting Pyongyang despite the UN sanctions?", text, [0.9, 0.5, 0.4])
+    assert cited == ["China approved the UN sanctions on Pyongyang but did not enforce them fully."]
