@@ -61,10 +61,12 @@ EXCHANGE = re.compile(r"\b(in (return|exchange)|exchange for|swap\w*|barter\w*|r
 DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b", re.I)
 # The category noun may be plural ("which provinces"). A do-verb after "what" makes the noun the
 # subject, not what is asked: "what do Chinese companies send back" asks for what they send.
+# "Official" before a word for data is an adjective: "what official figures" asks for figures.
 ENTITY_QUESTION = re.compile(
     r"\b(who|whom|whose|which|what) ((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
     r"(compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|countr(?:y|ies)|banks?|ministr(?:y|ies)|"
-    r"institutions?|person|leaders?|officials?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
+    r"institutions?|person|leaders?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
+    r"officials?(?! (?:figures?|data|statistics|numbers?|estimates?|trade|sources?|reports?)\b)|"  # not "official data"
     r"regions?|provinces?|entit(?:y|ies)|subsidiar(?:y|ies)|manufacturers?|suppliers?|producers?|partners?|"
     r"reports?|think tanks?|cit(?:y|ies)|groups?|states?|ports?|universit(?:y|ies)|media|outlets?)\b|"
     r"^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
@@ -183,29 +185,36 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     if kind == "entity":
         from qa.mentions import aliases  # mentions builds on this module
 
-        asked, countries, acronyms, place = _asked_names(question)
-        # a label's words are capitalised as a heading, not as names
+        asked, countries, acronyms, country_answers = _asked_names(question)
+        # a label's words are capitalised as a heading, not as names; a month is no name
         for name in NAME.findall(LABEL.sub("", text)):
+            if DATE.fullmatch(name):
+                continue
             country = aliases().get(POSSESSIVE.sub("", name))
             if not set(terms(name)) <= asked and name not in acronyms and country not in countries \
-                    and not (place and country):
+                    and not (country and not country_answers):
                 return 1.0
     return 0.0
 
 
-PLACE_FOCUS = frozenset({"citi", "provinc", "region", "port"})  # a place within a country: a country is no answer
+# What a country's name may answer: "which country", "which state". Not a company, a city, a
+# newspaper or an ambassador; a question with no category ("Who supplies the drones?") may be.
+COUNTRY_FOCUS = frozenset({"countri", "state", "govern", "partner", "nation", "power", "alli"})
+WHOSE = re.compile(r"\bwhose\b", re.I)  # "Whose intelligence officials …": South Korea's, a country's
 
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
 def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
     """What an entity question already names, so that a sentence's name that is one of them is no
     answer: its terms, its countries under any of their names ("the PRC" for "Chinese"), the
-    acronyms of its names ("RCC" for "Russian Copper Company"); and whether it asks for a place
-    within a country ("which city"), which no country's name answers."""
+    acronyms of its names ("RCC" for "Russian Copper Company"); and whether a country's name
+    may answer it (COUNTRY_FOCUS)."""
     from qa.mentions import countries_in, initials
 
+    focus = answer_focus(question)
+    country_answers = focus is None or focus in COUNTRY_FOCUS or bool(WHOSE.search(question))
     return (frozenset(terms(question)), countries_in(question),
-            frozenset(initials(name) for name in NAME.findall(question)), answer_focus(question) in PLACE_FOCUS)
+            frozenset(initials(name) for name in NAME.findall(question)), country_answers)
 
 
 class TermStats:
@@ -269,6 +278,13 @@ def answer_focus(question: str) -> str | None:
         return _stem(m.group(3).lower())
     m = WHO_ROLE.search(question)
     return _stem(m.group(1)) if m else None
+
+
+def asks_category(question: str) -> bool:
+    """Whether the question asks for a name of a category it names ("which newspaper", "which
+    Chinese bank"), not for a role ("Who is China's ambassador …") or a count ("how many troops")."""
+    m = ENTITY_QUESTION.search(question)
+    return bool(m and m.group(3)) and not HOW_MANY.search(question)
 
 
 @dataclass(frozen=True)

@@ -289,3 +289,15 @@ def test_a_neighbour_ending_on_a_colon_without_what_it_introduces_is_left_out():
             "This claim is confirmed by the 2017 commission report, which states:\n" + quote)
     cited = _answer("Why does China keep supporting Pyongyang despite the UN sanctions?", text, [0.9, 0.5, 0.4])
     assert cited == ["China approved the UN sanctions on Pyongyang but did not enforce them fully."]
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("Which newspaper reported what the Kremlin buys from Pyongyang?", 0.0),  # a name answers a category
+    ("Who is the ambassador that reported the purchases?", 1.0),  # a role must be named near the answer
+])
+def test_a_name_answers_the_category_asked_for_without_naming_it(question, missing):
+    text = "Izvestia reported that Russia buys shells from North Korea and pays in food."
+    passage, sentences = _sentences(text, [0.9])
+    sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]
+    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["focus_missing"] == missing

@@ -131,6 +131,9 @@ def test_an_entity_question_s_category_noun_may_be_plural_and_a_do_verb_makes_it
     sent = analyse("What do Chinese companies running factories send back to Pyongyang?")
     assert sent.kind is None and sent.focus is None
     assert analyse("What is the company that built the trucks?").focus == "compani"
+    # "official" before a word for data is an adjective
+    assert analyse("What official figures do the articles give for trade?").focus is None
+    assert analyse("Which North Korean official met Lavrov?").focus == "offici"
 
 
 def test_no_name_the_question_already_gives_answers_an_entity_question():
@@ -139,11 +142,18 @@ def test_no_name_the_question_already_gives_answers_an_entity_question():
     assert holds_kind("entity", "Disguised Trade: The Russian Copper Company (RCC) and Chinese firms did it.",
                       question) == 0.0
     assert holds_kind("entity", "The Russian Copper Company and Jiangsu Metals did it.", question) == 1.0
-    # a country is no place within a country, though it answers "which country"
+    # a country is no city, company or bank, though it answers "which country", "whose" or a plain "who"
     city = "In which Chinese city does IEMZ Kupol produce its drones?"
     assert holds_kind("entity", "Drone Production: IEMZ Kupol produced drones in Russia.", city) == 0.0
     assert holds_kind("entity", "IEMZ Kupol produced drones in Xiamen.", city) == 1.0
+    bank = "Which Chinese bank processes the payments?"
+    assert holds_kind("entity", "Payments from South Korean firms pass through Chinese banks.", bank) == 0.0
+    assert holds_kind("entity", "The payments pass through the Bank of Dandong.", bank) == 1.0
     assert holds_kind("entity", "The drones were built in Russia.", "Which country builds the drones?") == 1.0
+    assert holds_kind("entity", "According to South Korean officials, it was signed.", "Whose officials said so?") == 1.0
+    assert holds_kind("entity", "The drones came from Russia.", "Who supplies the drones?") == 1.0
+    # a month is no name
+    assert holds_kind("entity", "The payments resumed in February.", bank) == 0.0
 
 
 def test_what_something_is_worth_asks_for_an_amount_of_money():
