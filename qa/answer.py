@@ -189,7 +189,9 @@ def _lead(question: Question, best: ScoredSentence, sentences: list[ScoredSenten
     pairs = [p for p in (_with_neighbour(best, sentences, -1), _with_neighbour(best, sentences, +1))
              if p and not _repeats(other(p), [best])]  # a neighbour saying what the lead says adds nothing
     near = max(pairs, key=lambda pair: other(pair).score, default=None)
-    return _with_introduced(near, sentences, best) if near and other(near).score >= neighbour_ratio * best.score else unit
+    if near and other(near).score >= neighbour_ratio * best.score:
+        return _with_introduced(near, sentences, best)
+    return unit
 
 
 def _with_introduced(pair: list[ScoredSentence], sentences: list[ScoredSentence],

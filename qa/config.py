@@ -83,7 +83,8 @@ class Config:
     min_semantic: float = 0.25
     abstain_threshold: float = 0.5273
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
-    # within its sign; the zeros are features the fit wanted the other way).
+    # within its sign; the zeros are features the fit wanted the other way). Session 12's fit: a re-fit on
+    # session 15's features (threshold 0.6651) raised false abstention on holdout to 0.127 (eval/README.md, step 43).
     confidence: tuple[float, ...] = (0.712, 0.147, 0.0, 0.0, -2.053, 0.0, -0.062, 0.0, -0.758, 0.130, -2.021, -0.926,
                                      -1.828)
     # The lead's better neighbour (the sentence before or after it) joins it when it scores at least
