@@ -78,9 +78,10 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
     # missing figure, nor its words missing terms
     about = f"{chunk.title} {chunk.source}"
     about_terms = set(terms(about)) - passage_terms
-    if not any(not FIGURE.fullmatch(t) for t in question.terms & about_terms):
-        about, about_terms = "", set()
-    passage_terms |= about_terms
+    if any(not FIGURE.fullmatch(t) for t in question.terms & about_terms):  # the question names the document
+        passage_terms |= about_terms
+    else:
+        about = ""
     missing = [stats.weight(t) for t in question.terms - passage_terms]
     return {
         # "The former passed in March 2016 …" is about what the sentence it completes names

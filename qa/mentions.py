@@ -72,7 +72,7 @@ def _countries() -> re.Pattern:
     return re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, forms)) + r")(?:’s|'s)?(?!\w)")
 
 
-@lru_cache(maxsize=4096)  # the entity check asks it of the same question once per candidate sentence
+@lru_cache(maxsize=4096)  # other_source asks it of the same question once per candidate extra sentence
 def countries_in(text: str) -> frozenset[str]:
     """Every country ``text`` names by any of its names, also inside a longer name ("South
     Korea’s Defense Minister", "the U.S. State Department")."""
