@@ -67,7 +67,7 @@ def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, list]]:
     rows = []
     for item in items:
         parts = []
-        for q in analyse_parts(item["question"]):  # as Assistant.ask does
+        for q in map(retriever.prepare, analyse_parts(item["question"])):  # as Assistant.ask does
             pool, embedding = retriever.candidates(q, "rerank", assistant.config.top_k, None)
             parts.append((q, retriever.reranker.features(q, embedding, pool)))
         rows.append((item, parts))

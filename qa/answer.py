@@ -82,17 +82,18 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         passage_terms |= about_terms
     else:
         about = ""
-    missing = [stats.weight(t) for t in question.terms - passage_terms]
+    related = question.related_terms
+    missing = stats.missing(question.terms, passage_terms, related)
     return {
         # "The former passed in March 2016 …" is about what the sentence it completes names
         "semantic": max(s.semantic for s in _unit(best, sentences)),
         "lexical": best.lexical,
         "typed": best.typed,
         "kind_missing": float(question.kind in TELLING_KINDS and not best.typed),
-        "window": stats.coverage(set(question.terms), window_terms),
+        "window": stats.coverage(set(question.terms), window_terms, related=related),
         "rare_missing": max(missing, default=0.0) / stats.unseen,
         # share of the question's weight in words the corpus never uses
-        "unseen": 1.0 - stats.coverage(set(question.terms), set(stats.idf)),
+        "unseen": 1.0 - stats.coverage(set(question.terms), stats.idf.keys(), related=related),
         # the thing asked for ("how many troops") is not even named near the best sentence
         "focus_missing": float(question.focus is not None and question.focus not in window_terms
                                and not (question.kind == "entity" and best.typed and asks_category(question.text))),
@@ -288,11 +289,12 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
                   and not any(other_source(question.text, u.text) for u in _unit(s, ranked))]
     added: list[ScoredSentence] = []
     covered = set().union(*(terms(s.text) for s in chosen))
+    related = question.related_terms
     for _ in range(config.max_answer_sentences - len(chosen)):
         missing = set(question.terms) - covered
         best, gain, words = None, 0.0, set()
         for s, own in candidates:
-            share = stats.coverage(missing, own) if missing and _key(s) not in given else 0.0
+            share = stats.coverage(missing, own, related=related) if missing and _key(s) not in given else 0.0
             if share >= config.extra_share and share * s.score > gain:
                 best, gain, words = s, share * s.score, own
         if best is None:

@@ -70,6 +70,9 @@ class Config:
     # "in return" for a question on what is given for something. The fit: half. A reason is as
     # often given without a cue word, and a cue word in a sentence about something else misleads.
     w_cue: float = 0.5
+    # A question word the documents never use counts as the document words at least this similar
+    # to it under the bi-encoder (qa/vocabulary.py; > 1: off), credited by that similarity.
+    related_threshold: float = 0.6
 
     # Answering.
     max_answer_sentences: int = 3

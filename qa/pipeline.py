@@ -81,6 +81,7 @@ class Assistant:
         retriever = self.retriever
         answers = []
         for q in analyse_parts(text, context):  # a question asking two things: answer each
+            q = retriever.prepare(q)
             found = retriever.retrieve(q, mode=mode, top_k=top_k, doc=doc or None)
             answers.append(compose(q, found.passages, found.sentences, retriever.stats, self.config))
         answer = answers[0] if len(answers) == 1 else combine(analyse(text, context), answers)

@@ -6,6 +6,7 @@ Built on llama-index retrievers: ``BM25Retriever`` over the store's chunks, a
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from qa.rerank import make_reranker
 from qa.schema import Chunk, Passage
 from qa.scoring import Question, ScoredSentence, TermStats
 from qa.store import ChunkStore
+from qa.vocabulary import Vocabulary
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
@@ -62,9 +64,15 @@ class Retriever:
             self.bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(config.candidates, len(nodes)),
                                                     language="en")
         self.stats = TermStats(self.chunks)
+        self.vocabulary = Vocabulary(self.chunks, embedder, config.index_dir, config.model_path)
         self.reranker = make_reranker(config, store, self.stats, self.bm25_scores)
         self.chunk_index = VectorStoreIndex.from_vector_store(store.chunk_vectors, embed_model=embedder)
         self.sentence_index = VectorStoreIndex.from_vector_store(store.sentence_vectors, embed_model=embedder)
+
+    def prepare(self, question: Question) -> Question:
+        """``question`` with the document terms related to the words of it they never use."""
+        related = self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold)
+        return dataclasses.replace(question, related=related) if related else question
 
     def retrieve(self, question: Question, mode: str | None = None, top_k: int | None = None,
                  doc: str | None = None) -> Retrieval:

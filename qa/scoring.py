@@ -8,6 +8,7 @@ question asks for (a figure, a date, a name).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -122,16 +123,21 @@ def _stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def words(text: str) -> list[tuple[str, str]]:
+    """Content words of ``text`` (stopwords dropped) as written, each with its (lowercase) stem."""
+    out = []
+    for tok in TOKEN.findall(text):
+        tok = tok.strip("'’-")
+        if tok.lower().endswith(("'s", "’s")):
+            tok = tok[:-2]
+        if tok and tok.lower() not in STOPWORDS:
+            out.append((tok, _stem(tok.lower())))
+    return out
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content words of ``text`` (stopwords dropped)."""
-    out = []
-    for tok in TOKEN.findall(text.lower()):
-        tok = tok.strip("'’-")
-        if tok.endswith(("'s", "’s")):
-            tok = tok[:-2]
-        if tok and tok not in STOPWORDS:
-            out.append(_stem(tok))
-    return out
+    return [stem for _, stem in words(text)]
 
 
 def names(text: str) -> frozenset[str]:
@@ -230,7 +236,7 @@ class TermStats:
         self.unseen = math.log(1 + self.n)  # a term the corpus never uses is as rare as can be
         titles = {c.doc_id: f"{c.title} {c.source}" for c in chunks}
         self.source_terms = {doc_id: frozenset(terms(title)) for doc_id, title in titles.items()}
-        source_df = Counter(t for words in self.source_terms.values() for t in words)
+        source_df = Counter(t for held in self.source_terms.values() for t in held)
         docs = max(len(self.source_terms), 1)
         self.source_idf = {t: math.log(1 + docs / c) / math.log(1 + docs) for t, c in source_df.items()}
         self.known = set(self.idf) | set(source_df)  # every term the documents, their titles or sources use
@@ -246,15 +252,30 @@ class TermStats:
         """IDF of one stemmed term."""
         return self.idf.get(term, self.unseen)
 
-    def coverage(self, question_terms: frozenset[str] | set[str], text_terms: set[str],
-                 named: frozenset[str] = frozenset(), named_weight: float = 1.0) -> float:
+    def coverage(self, question_terms: frozenset[str] | set[str], text_terms: set[str] | frozenset[str],
+                 named: frozenset[str] = frozenset(), named_weight: float = 1.0,
+                 related: dict[str, tuple[tuple[str, float], ...]] | None = None) -> float:
         """IDF-weighted share of the question's terms that ``text`` contains (0..1); terms in
-        ``named`` count ``named_weight`` times their IDF."""
+        ``named`` count ``named_weight`` times their IDF; a term ``text`` lacks counts by the
+        similarity of the closest of its ``related`` terms (``Question.related``) that it holds."""
         def weight(t: str) -> float:
             return self.weight(t) * (named_weight if t in named else 1.0)
 
         total = sum(weight(t) for t in question_terms)
-        return sum(weight(t) for t in question_terms & text_terms) / total if total else 0.0
+        return sum(weight(t) * matched(t, text_terms, related) for t in question_terms) / total if total else 0.0
+
+    def missing(self, question_terms: frozenset[str] | set[str], text_terms: set[str] | frozenset[str],
+                related: dict[str, tuple[tuple[str, float], ...]] | None = None) -> list[float]:
+        """The weight of each question term ``text`` lacks, less what a related term of it makes up."""
+        return [self.weight(t) * (1.0 - m) for t in question_terms if (m := matched(t, text_terms, related)) < 1.0]
+
+
+def matched(term: str, text_terms: set[str] | frozenset[str],
+            related: dict[str, tuple[tuple[str, float], ...]] | None = None) -> float:
+    """1.0 when ``text_terms`` hold ``term``, else the similarity of its closest related term they hold, else 0."""
+    if term in text_terms:
+        return 1.0
+    return max((sim for other, sim in (related or {}).get(term, ()) if other in text_terms), default=0.0)
 
 
 HOW_MANY = re.compile(r"\bhow many ((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|have|has|had|did|do|does|were|was|are|is|"
@@ -271,8 +292,8 @@ def answer_focus(question: str) -> str | None:
     None when the question names none."""
     m = HOW_MANY.search(question)
     if m:
-        words = terms(m.group(1))
-        return words[-1] if words else None
+        head = terms(m.group(1))
+        return head[-1] if head else None
     m = ENTITY_QUESTION.search(question)
     if m and m.group(3):
         return _stem(m.group(3).lower())
@@ -304,6 +325,14 @@ class Question:
     # is the first name of the part before ("What does North Korea get …"). The checks for a
     # sentence about another country (qa.mentions) read it with the part's own words.
     antecedent: str = ""
+    # Terms the documents never use, each with the document terms nearest in meaning and their
+    # similarity (qa.vocabulary): "labourers" counts as "workers" at 0.82. Set by the retriever.
+    related: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+
+    @property
+    def related_terms(self) -> dict[str, tuple[tuple[str, float], ...]]:
+        """``related`` as a mapping."""
+        return dict(self.related)
 
     @property
     def named(self) -> str:
@@ -321,16 +350,25 @@ MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what va
 def split_parts(question: str) -> list[str]:
     """The parts of a question that asks for several things, each to be answered on its own;
     ``[question]`` for any other. A part too short to stand alone stays with its neighbour: "When
-    and where was the meeting held?" asks one thing about one event."""
+    and where was the meeting held?" asks one thing about one event, and so does "In which month
+    did shipments peak, and at what value?". A short part naming a figure the part before does not
+    asks the same of another year or item ("…, and what was it in 2024?", ``elliptical``): it
+    stands apart."""
     parts, start = [], 0
     cuts = list(PART_BOUNDARY.finditer(question))
     for cut, after in zip(cuts, [c.start() for c in cuts[1:]] + [len(question)]):
         left, right = question[start:cut.start()], question[cut.end():after]
-        if len(terms(left)) >= MIN_PART_TERMS and len(terms(right)) >= MIN_PART_TERMS:
+        if len(terms(left)) >= MIN_PART_TERMS and (len(terms(right)) >= MIN_PART_TERMS or elliptical(right, left)):
             parts.append(left.strip(" ,;"))
             start = cut.end()
     parts.append(question[start:].strip(" ,;"))
     return parts
+
+
+def elliptical(part: str, before: str) -> bool:
+    """Whether ``part`` is too short to stand alone and names a figure ``before`` does not: it asks
+    what ``before`` asks, of another year or item ("and what was it in 2024?")."""
+    return len(terms(part)) < MIN_PART_TERMS and bool(figures(part) - figures(before))
 
 
 def analyse(question: str, context: str = "", part: bool = False, antecedent: str = "") -> Question:
@@ -354,7 +392,14 @@ def analyse_parts(question: str, context: str = "") -> list[Question]:
     for i, part in enumerate(parts):
         before = NAME.findall(parts[i - 1]) if i and PRONOUN.search(part) else []
         antecedent = POSSESSIVE.sub("", before[0]) if before else ""
-        analysed.append(analyse(part, context, part=len(parts) > 1, antecedent=antecedent))
+        if i and elliptical(part, parts[i - 1]):
+            # "…, and what was it in 2024?" asks the part before's question of its own figure:
+            # that question's words without its figures, and the kind of answer it asks for
+            previous = analysed[-1]
+            q = analyse(part, f"{context} {FIGURE.sub(' ', parts[i - 1])}", part=True, antecedent=antecedent)
+            analysed.append(dataclasses.replace(q, kind=q.kind or previous.kind, focus=q.focus or previous.focus))
+        else:
+            analysed.append(analyse(part, context, part=len(parts) > 1, antecedent=antecedent))
     return analysed
 
 
@@ -424,6 +469,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
                     stats: TermStats, weights: SentenceWeights, key) -> list[ScoredSentence]:
     """Score every sentence of ``passages``; ``embeddings[key(chunk, sentence)]`` is its vector."""
     q = np.asarray(query_embedding, dtype=np.float32)
+    related = question.related_terms
     scored = []
     for passage in passages:
         chunk = passage.chunk
@@ -438,10 +484,10 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             # "The former banned coal…": the sentence it refers back to names its subject
             anaphoric = REFERS_BACK.match(text)
             context = text + " " + previous if anaphoric else text
-            words = own | set(terms(previous)) if anaphoric else own
-            lexical = stats.coverage(question.terms, words, named, weights.title_terms)
+            held = own | set(terms(previous)) if anaphoric else own
+            lexical = stats.coverage(question.terms, held, named, weights.title_terms, related)
             if question.own_terms != question.terms:  # a follow-up: what it adds matters most
-                lexical = (lexical + stats.coverage(question.own_terms, words, named, weights.title_terms)) / 2
+                lexical = (lexical + stats.coverage(question.own_terms, held, named, weights.title_terms, related)) / 2
             previous = text
             typed = holds_kind(question.kind, text, question.text)
             novelty = len(own - question.terms) / len(own) if own else 0.0

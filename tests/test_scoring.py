@@ -3,6 +3,8 @@ kinds, question parts."""
 
 import math
 
+import pytest
+
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
 from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, holds_kind,
@@ -182,6 +184,32 @@ def test_a_question_splits_into_parts_that_stand_alone():
     # a second question opening with a preposition
     assert split_parts("What did China set up to study sanctions, and in which arena will the rivalry unfold?") == [
         "What did China set up to study sanctions", "in which arena will the rivalry unfold?"]
+
+
+def test_a_short_part_naming_another_figure_asks_the_part_before_s_question_of_it():
+    question = "What was China–North Korea trade worth in the first three quarters of 2023, and what was it in 2024?"
+    assert split_parts(question) == ["What was China–North Korea trade worth in the first three quarters of 2023",
+                                     "what was it in 2024?"]
+    first, second = analyse_parts(question)
+    assert second.kind == first.kind == "number"  # "what was it" asks for what the part before asks for
+    assert second.figures == frozenset({"2024"})
+    assert {"trade", "worth", "quarter"} <= second.terms and "2023" not in second.terms  # its words, not its year
+    # a short part naming no new figure asks more of the same fact: one part
+    assert len(analyse_parts("In which month did shipments to Russia peak in 2023, and at what value?")) == 1
+
+
+def test_a_related_term_counts_by_its_similarity():
+    stats = TermStats([Chunk("c", "d", "T", 0, 0, 40, "workers factories provinces solar", ())])
+    question = frozenset({"labour", "factori"})
+    plain = stats.coverage(question, {"worker", "factori"})
+    related = {"labour": (("worker", 0.8),)}
+    total = stats.weight("labour") + stats.weight("factori")
+    assert plain == pytest.approx(stats.weight("factori") / total)
+    assert stats.coverage(question, {"worker", "factori"}, related=related) == pytest.approx(
+        (0.8 * stats.weight("labour") + stats.weight("factori")) / total)
+    assert stats.coverage(question, {"factori"}, related=related) == plain  # the related term must be there
+    missing = stats.missing(question, {"worker", "factori"}, related)
+    assert missing == [pytest.approx(stats.weight("labour") * 0.2)]
 
 
 def test_a_later_part_s_pronoun_stands_for_the_first_name_of_the_part_before():

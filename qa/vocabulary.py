@@ -1,0 +1,100 @@
+"""Related words: a question word the documents never use, mapped to the document words nearest
+to it in meaning under the bundled bi-encoder ("labourers" → "workers", "photovoltaic" →
+"solar"), so that a paraphrase still overlaps the sentence that answers it.
+
+Only common words are mapped, and only words the documents never use: a word they do use
+matches itself, and mapping it too would blur the terms that tell a near miss apart ("killed"
+is near "deadly"). Names are left out on both sides: a bi-encoder puts one month, country or
+person next to another ("January" next to "December"), and a near miss often changes just that.
+The vectors of the documents' words are computed once per vocabulary and kept in the index
+folder, keyed by the words and the model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from qa.embedding import embed_query, embed_texts
+from qa.schema import Chunk
+from qa.scoring import words
+
+log = logging.getLogger(__name__)
+
+CACHE_FILE = "vocabulary-{key}.npz"
+MAX_RELATED = 3  # document words a question word may stand for
+MIN_WORD_CHARS = 3  # shorter tokens are abbreviations and fragments, not words a bi-encoder relates
+
+Related = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]  # (question stem, ((document stem, similarity), …))
+
+
+class Vocabulary:
+    """The documents' common words (one spelling per stem) and their vectors."""
+
+    def __init__(self, chunks: list[Chunk], embedder, cache_dir: Path | None = None, model_key: str = ""):
+        spellings: dict[str, Counter] = {}
+        for chunk in chunks:
+            for surface, stem in words(chunk.text):
+                if _is_word(surface):
+                    spellings.setdefault(stem, Counter())[surface] += 1
+        # a stem written capitalised more often than not is a name ("Pyongyang", "January"); a sentence
+        # opening or a title capitalises a common word now and then
+        common = {stem: c for stem, c in spellings.items()
+                  if sum(n for w, n in c.items() if w[0].islower()) * 2 >= sum(c.values())}
+        self.stems = sorted(common)
+        # the commonest lowercase spelling speaks for its stem ("workers" for "worker")
+        self.surfaces = [max((w for w in common[s] if w[0].islower()), key=common[s].get) for s in self.stems]
+        self.embedder = embedder
+        self.vectors = self._vectors(cache_dir, model_key)
+
+    def _vectors(self, cache_dir: Path | None, model_key: str) -> np.ndarray:
+        if not self.surfaces:
+            return np.zeros((0, 0), dtype=np.float32)
+        key = hashlib.sha256("\n".join([model_key, *self.surfaces]).encode()).hexdigest()[:16]
+        path = cache_dir / CACHE_FILE.format(key=key) if cache_dir else None
+        if path is not None and path.exists():
+            try:
+                return np.load(path)["vectors"]
+            except (OSError, ValueError, KeyError) as exc:  # a broken cache is rebuilt, not fatal
+                log.warning("rebuilding %s: %s", path, exc)
+        vectors = np.asarray(embed_texts(self.embedder, self.surfaces), dtype=np.float32)
+        if path is not None:
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                for old in cache_dir.glob(CACHE_FILE.format(key="*")):
+                    old.unlink(missing_ok=True)  # one vocabulary per index
+                tmp = path.with_suffix(".tmp.npz")
+                np.savez(tmp, vectors=vectors)
+                tmp.replace(path)  # a crash mid-write leaves no half file under the real name
+            except OSError as exc:  # a read-only index folder: recomputed next time
+                log.warning("could not cache the vocabulary vectors in %s: %s", cache_dir, exc)
+        return vectors
+
+    def related(self, text: str, known: set[str] | frozenset[str], threshold: float) -> Related:
+        """For each common word of ``text`` whose stem is not in ``known`` (the terms the documents
+        use), up to MAX_RELATED document stems at least ``threshold`` similar, most similar first."""
+        unknown: dict[str, str] = {}
+        opening = text.lstrip()
+        for surface, stem in words(text):
+            # a capital marks a name, but on the text's first word
+            if stem not in known and _is_word(surface) and (surface[0].islower() or opening.startswith(surface)):
+                unknown.setdefault(stem, surface.lower())
+        if not unknown or not self.stems or threshold > 1:
+            return ()
+        out = []
+        for stem, surface in unknown.items():
+            sims = self.vectors @ np.asarray(embed_query(self.embedder, surface), dtype=np.float32)
+            best = np.argsort(-sims)[:MAX_RELATED]
+            near = tuple((self.stems[i], round(float(sims[i]), 4)) for i in best if sims[i] >= threshold)
+            if near:
+                out.append((stem, near))
+        return tuple(out)
+
+
+def _is_word(surface: str) -> bool:
+    """Letters, long enough to be a word (not a figure, a footnote or an initial)."""
+    return len(surface) >= MIN_WORD_CHARS and not any(c.isdigit() for c in surface) and any(c.isalpha() for c in surface)

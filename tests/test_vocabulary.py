@@ -1,0 +1,47 @@
+"""Related words under the real bundled bi-encoder: a word the documents never use is mapped to
+the document words nearest in meaning; names and words the documents use are not."""
+
+import pytest
+
+from qa.schema import Chunk
+from qa.vocabulary import CACHE_FILE, Vocabulary
+
+pytestmark = pytest.mark.slow
+
+TEXT = ("Thousands of North Korean workers toil in factories. Beijing invested in solar power in January. "
+        "The Solar Company of Dandong sells panels.")
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    from qa.embedding import load_embedder
+
+    return load_embedder("", 16, 1)
+
+
+def _vocabulary(embedder, cache_dir=None) -> Vocabulary:
+    return Vocabulary([Chunk("d#0", "d", "T", 0, 0, len(TEXT), TEXT, ())], embedder, cache_dir, "minilm")
+
+
+def test_an_unknown_word_stands_for_the_document_words_nearest_to_it(embedder):
+    vocabulary = _vocabulary(embedder)
+    assert "januari" not in vocabulary.stems and "dandong" not in vocabulary.stems  # names are no common words
+    known = set(vocabulary.stems) | {"januari", "dandong"}
+    related = dict(vocabulary.related("How many labourers work in photovoltaic plants?", known, 0.6))
+    assert related["labour"][0][0] == "worker" and related["labour"][0][1] >= 0.6
+    assert related["photovolta"][0][0] == "solar"
+    assert "plant" not in related or all(sim >= 0.6 for _, sim in related["plant"])
+    # a name is never mapped ("December" would come out next to "January"), nor a word the documents use
+    assert "decemb" not in dict(vocabulary.related("What happened in December to the workers?", known, 0.6))
+    assert "worker" not in dict(vocabulary.related("What happened to the workers?", known, 0.6))
+    assert vocabulary.related("How many labourers?", known, 1.01) == ()  # > 1: off
+
+
+def test_the_vectors_are_kept_in_the_index_folder_and_read_back(embedder, tmp_path):
+    first = _vocabulary(embedder, tmp_path)
+    files = list(tmp_path.glob(CACHE_FILE.format(key="*")))
+    assert len(files) == 1
+    files[0].write_bytes(b"broken")  # a damaged cache is rebuilt, not fatal
+    second = _vocabulary(embedder, tmp_path)
+    assert second.vectors.shape == first.vectors.shape
+    assert abs(float((second.vectors - first.vectors).max())) < 1e-5
