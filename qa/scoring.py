@@ -119,7 +119,8 @@ def _stemmer():
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The Snowball (English) stem of one lowercase word."""
     return _stemmer().stemWord(word)
 
 
@@ -131,7 +132,7 @@ def words(text: str) -> list[tuple[str, str]]:
         if tok.lower().endswith(("'s", "’s")):
             tok = tok[:-2]
         if tok and tok.lower() not in STOPWORDS:
-            out.append((tok, _stem(tok.lower())))
+            out.append((tok, stem(tok.lower())))
     return out
 
 
@@ -296,9 +297,9 @@ def answer_focus(question: str) -> str | None:
         return head[-1] if head else None
     m = ENTITY_QUESTION.search(question)
     if m and m.group(3):
-        return _stem(m.group(3).lower())
+        return stem(m.group(3).lower())
     m = WHO_ROLE.search(question)
-    return _stem(m.group(1)) if m else None
+    return stem(m.group(1)) if m else None
 
 
 def asks_category(question: str) -> bool:

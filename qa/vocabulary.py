@@ -15,13 +15,14 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from qa.embedding import embed_query, embed_texts
 from qa.schema import Chunk
-from qa.scoring import words
+from qa.scoring import DASH, STOPWORDS, stem, words
 
 log = logging.getLogger(__name__)
 
@@ -38,12 +39,12 @@ class Vocabulary:
     def __init__(self, chunks: list[Chunk], embedder, cache_dir: Path | None = None, model_key: str = ""):
         spellings: dict[str, Counter] = {}
         for chunk in chunks:
-            for surface, stem in words(chunk.text):
+            for surface, term in words(chunk.text):
                 if _is_word(surface):
-                    spellings.setdefault(stem, Counter())[surface] += 1
+                    spellings.setdefault(term, Counter())[surface] += 1
         # a stem written capitalised more often than not is a name ("Pyongyang", "January"); a sentence
         # opening or a title capitalises a common word now and then
-        common = {stem: c for stem, c in spellings.items()
+        common = {term: c for term, c in spellings.items()
                   if sum(n for w, n in c.items() if w[0].islower()) * 2 >= sum(c.values())}
         self.stems = sorted(common)
         # the commonest lowercase spelling speaks for its stem ("workers" for "worker")
@@ -79,20 +80,29 @@ class Vocabulary:
         use), up to MAX_RELATED document stems at least ``threshold`` similar, most similar first."""
         unknown: dict[str, str] = {}
         opening = text.lstrip()
-        for surface, stem in words(text):
-            # a capital marks a name, but on the text's first word
-            if stem not in known and _is_word(surface) and (surface[0].islower() or opening.startswith(surface)):
-                unknown.setdefault(stem, surface.lower())
+        for surface, term in words(text):
+            # a capital marks a name, but on the text's first word; a compound ("economic-triangle")
+            # names something by words the documents use one by one; a form of a question's own
+            # word ("what explains …") asks, it says nothing of the answer
+            if (term not in known and _is_word(surface) and (surface[0].islower() or opening.startswith(surface))
+                    and not DASH.search(surface) and term not in _asking_stems()):
+                unknown.setdefault(term, surface.lower())
         if not unknown or not self.stems or threshold > 1:
             return ()
         out = []
-        for stem, surface in unknown.items():
+        for term, surface in unknown.items():
             sims = self.vectors @ np.asarray(embed_query(self.embedder, surface), dtype=np.float32)
             best = np.argsort(-sims)[:MAX_RELATED]
             near = tuple((self.stems[i], round(float(sims[i]), 4)) for i in best if sims[i] >= threshold)
             if near:
-                out.append((stem, near))
+                out.append((term, near))
         return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _asking_stems() -> frozenset[str]:
+    """The stems of the words questions are made of ("explain", "describe"): their other forms too."""
+    return frozenset(stem(w) for w in STOPWORDS)
 
 
 def _is_word(surface: str) -> bool:

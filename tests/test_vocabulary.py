@@ -35,6 +35,10 @@ def test_an_unknown_word_stands_for_the_document_words_nearest_to_it(embedder):
     assert "decemb" not in dict(vocabulary.related("What happened in December to the workers?", known, 0.6))
     assert "worker" not in dict(vocabulary.related("What happened to the workers?", known, 0.6))
     assert vocabulary.related("How many labourers?", known, 1.01) == ()  # > 1: off
+    # a compound names something by words the documents use one by one; a form of a question's own
+    # word ("explains") asks, it says nothing of the answer
+    asked = dict(vocabulary.related("What explains the factory-workers' photovoltaic plans?", known, 0.6))
+    assert "photovolta" in asked and not {"explain", "factory-work"} & set(asked)
 
 
 def test_the_vectors_are_kept_in_the_index_folder_and_read_back(embedder, tmp_path):
