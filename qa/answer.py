@@ -15,7 +15,7 @@ from qa.config import Config
 from qa.mentions import conflicting_mention, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, REFERS_BACK, Question, ScoredSentence, TermStats, asks_category,
-                        figures, holds_kind, terms)
+                        figures, holds_kind, months, terms)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
@@ -99,12 +99,20 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
                                and not (question.kind == "entity" and best.typed and asks_category(question.text))),
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
-        "figure_missing": float(bool(question.figures) and not question.figures & figures(f"{window_text} {about}")),
+        "figure_missing": float(bool(question.figures) and not question.figures & figures(f"{window_text} {about}")
+                                or _other_month(question.text, f"{window_text} {about}")),
         # it puts another name where the question puts one ("from China" for "from North Korea")
         "name_conflict": float(conflicting_mention(question.named, best.text, paragraph_text)),
         # it speaks of another country, and one the question names is nowhere near
         "other_country": float(missing_country(question.named, best.text, paragraph_text)),
     }
+
+
+def _other_month(question: str, window: str) -> bool:
+    """Whether ``window`` names months, and none the question names: a figure for October 2023
+    asked, the one for September 2023 found."""
+    asked, found = months(question), months(window)
+    return bool(asked and found) and not asked & found
 
 
 def confidence_of(features: dict[str, float], config: Config) -> float:

@@ -92,8 +92,9 @@ MEASURE = re.compile(r"(\d[\d,.]*|\b(two|three|four|five|six|seven|eight|nine|te
                      r"decades?)\b", re.I)
 MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars?|yuan|renminbi|rubles?|roubles?|won|euros?)\b",
                    re.I)  # an amount: "$360 million", "5 billion rubles" (not the word "rubles" alone)
-DATE = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b|\b(January|February|March|April|May|June|July|August|September|October|"
-                  r"November|December)\b", re.I)
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
+MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 POSSESSIVE = re.compile(r"(’s|'s)$")
 LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …"): a heading, no detail
@@ -144,6 +145,11 @@ def terms(text: str) -> list[str]:
 def names(text: str) -> frozenset[str]:
     """Stemmed terms of the names ``text`` mentions ("the Yalu River", "GDP"), its first word aside."""
     return frozenset(t for m in NAME.findall(text) for t in terms(DASH.sub(" ", m)))
+
+
+def months(text: str) -> frozenset[str]:
+    """The months ``text`` names ("October")."""
+    return frozenset(MONTH.findall(text))
 
 
 def figures(text: str) -> frozenset[str]:
