@@ -6,8 +6,8 @@ Only common words are mapped, and only words the documents never use: a word the
 matches itself, and mapping it too would blur the terms that tell a near miss apart ("killed"
 is near "deadly"). Names are left out on both sides: a bi-encoder puts one month, country or
 person next to another ("January" next to "December"), and a near miss often changes just that.
-The vectors of the documents' words are computed once per vocabulary and kept in the index
-folder, keyed by the words and the model.
+The vectors of the documents' words are computed once per word and model and kept in the index
+folder.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from qa.scoring import DASH, STOPWORDS, stem, words
 
 log = logging.getLogger(__name__)
 
-CACHE_FILE = "vocabulary-{key}.npz"
+CACHE_FILE = "vocabulary-{key}.npz"  # key: the model's
 MAX_RELATED = 3  # document words a question word may stand for
 MIN_WORD_CHARS = 3  # shorter tokens are abbreviations and fragments, not words a bi-encoder relates
 
@@ -53,23 +53,27 @@ class Vocabulary:
         self.vectors = self._vectors(cache_dir, model_key)
 
     def _vectors(self, cache_dir: Path | None, model_key: str) -> np.ndarray:
+        """The words' vectors: those the cache holds, the rest embedded now and added to it, so a
+        new document (an upload) costs only the words it brings."""
         if not self.surfaces:
             return np.zeros((0, 0), dtype=np.float32)
-        key = hashlib.sha256("\n".join([model_key, *self.surfaces]).encode()).hexdigest()[:16]
-        path = cache_dir / CACHE_FILE.format(key=key) if cache_dir else None
+        path = cache_dir / CACHE_FILE.format(key=hashlib.sha256(model_key.encode()).hexdigest()[:16]) if cache_dir else None
+        cached: dict[str, np.ndarray] = {}
         if path is not None and path.exists():
             try:
-                return np.load(path)["vectors"]
+                with np.load(path) as data:
+                    cached = dict(zip(data["words"].tolist(), data["vectors"]))
             except (OSError, ValueError, KeyError) as exc:  # a broken cache is rebuilt, not fatal
                 log.warning("rebuilding %s: %s", path, exc)
-        vectors = np.asarray(embed_texts(self.embedder, self.surfaces), dtype=np.float32)
-        if path is not None:
+        new = [w for w in self.surfaces if w not in cached]
+        if new:
+            cached.update(zip(new, np.asarray(embed_texts(self.embedder, new), dtype=np.float32)))
+        vectors = np.stack([cached[w] for w in self.surfaces])
+        if new and path is not None:
             try:
                 cache_dir.mkdir(parents=True, exist_ok=True)
-                for old in cache_dir.glob(CACHE_FILE.format(key="*")):
-                    old.unlink(missing_ok=True)  # one vocabulary per index
                 tmp = path.with_suffix(".tmp.npz")
-                np.savez(tmp, vectors=vectors)
+                np.savez(tmp, words=np.asarray(self.surfaces), vectors=vectors)  # words no document uses are dropped
                 tmp.replace(path)  # a crash mid-write leaves no half file under the real name
             except OSError as exc:  # a read-only index folder: recomputed next time
                 log.warning("could not cache the vocabulary vectors in %s: %s", cache_dir, exc)

@@ -41,11 +41,23 @@ def test_an_unknown_word_stands_for_the_document_words_nearest_to_it(embedder):
     assert "photovolta" in asked and not {"explain", "factory-work"} & set(asked)
 
 
-def test_the_vectors_are_kept_in_the_index_folder_and_read_back(embedder, tmp_path):
+def test_the_vectors_are_kept_in_the_index_folder_and_only_new_words_embedded(embedder, tmp_path, monkeypatch):
     first = _vocabulary(embedder, tmp_path)
     files = list(tmp_path.glob(CACHE_FILE.format(key="*")))
     assert len(files) == 1
+    import qa.vocabulary
+
+    embedded = []
+    real = qa.vocabulary.embed_texts
+    monkeypatch.setattr(qa.vocabulary, "embed_texts", lambda model, texts: embedded.extend(texts) or real(model, texts))
+    again = _vocabulary(embedder, tmp_path)
+    assert embedded == [] and (again.vectors == first.vectors).all()  # read back, nothing embedded
+    text = TEXT + " Most farmers grow grain."
+    more = Vocabulary([Chunk("d#0", "d", "T", 0, 0, len(text), text, ())], embedder, tmp_path, "minilm")
+    assert sorted(embedded) == ["farmers", "grain", "grow"]  # only the new words
+    assert more.vectors.shape == (len(more.stems), first.vectors.shape[1])
     files[0].write_bytes(b"broken")  # a damaged cache is rebuilt, not fatal
-    second = _vocabulary(embedder, tmp_path)
-    assert second.vectors.shape == first.vectors.shape
-    assert abs(float((second.vectors - first.vectors).max())) < 1e-5
+    embedded.clear()
+    rebuilt = _vocabulary(embedder, tmp_path)
+    assert len(embedded) == len(rebuilt.stems)
+    assert float(abs(rebuilt.vectors - first.vectors).max()) < 1e-5
