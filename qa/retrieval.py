@@ -25,7 +25,7 @@ from qa.rerank import make_reranker
 from qa.schema import Chunk, Passage
 from qa.scoring import Question, ScoredSentence, TermStats
 from qa.store import ChunkStore
-from qa.vocabulary import Vocabulary
+from qa.vocabulary import LongerForms, Vocabulary
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
@@ -65,13 +65,16 @@ class Retriever:
                                                     language="en")
         self.stats = TermStats(self.chunks)
         self.vocabulary = Vocabulary(self.chunks, embedder, config.index_dir, config.model_path)
+        self.longer_forms = LongerForms(self.stats.idf)
         self.reranker = make_reranker(config, store, self.stats, self.bm25_scores)
         self.chunk_index = VectorStoreIndex.from_vector_store(store.chunk_vectors, embed_model=embedder)
         self.sentence_index = VectorStoreIndex.from_vector_store(store.sentence_vectors, embed_model=embedder)
 
     def prepare(self, question: Question) -> Question:
-        """``question`` with the document terms related to the words of it they never use."""
-        related = self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold)
+        """``question`` with the document terms related to its words: nearest in meaning to a word
+        the documents never use, or longer forms of a word of it."""
+        related = (self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold)
+                   + self.longer_forms.related(question.terms, self.config.prefix_credit))
         return dataclasses.replace(question, related=related) if related else question
 
     def retrieve(self, question: Question, mode: str | None = None, top_k: int | None = None,

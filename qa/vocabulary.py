@@ -1,6 +1,7 @@
 """Related words: a question word the documents never use, mapped to the document words nearest
 to it in meaning under the bundled bi-encoder ("labourers" → "workers", "photovoltaic" →
-"solar"), so that a paraphrase still overlaps the sentence that answers it.
+"solar"), so that a paraphrase still overlaps the sentence that answers it; and a question's
+term standing for the longer document terms it begins ("border" for "borderline").
 
 Only common words are mapped, and only words the documents never use: a word they do use
 matches itself, and mapping it too would blur the terms that tell a near miss apart ("killed"
@@ -12,7 +13,9 @@ folder.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import logging
 from collections import Counter
 from functools import lru_cache
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 
 CACHE_FILE = "vocabulary-{key}.npz"  # key: the model's
 MAX_RELATED = 3  # document words a question word may stand for
+MIN_PREFIX_CHARS = 6  # shorter stems begin too many unrelated words (LongerForms)
 MIN_WORD_CHARS = 3  # shorter tokens are abbreviations and fragments, not words a bi-encoder relates
 
 Related = tuple[tuple[str, tuple[tuple[str, float], ...]], ...]  # (question stem, ((document stem, similarity), …))
@@ -107,6 +111,30 @@ class Vocabulary:
 def _asking_stems() -> frozenset[str]:
     """The stems of the words questions are made of ("explain", "describe"): their other forms too."""
     return frozenset(stem(w) for w in STOPWORDS)
+
+
+class LongerForms:
+    """The document terms that start with a question's term and run longer: the stemmer leaves a
+    word's compounds and some derivations apart ("border" and "borderline", "sanction" and
+    "sanctioned"), so a question's word may stand for them. Terms shorter than MIN_PREFIX_CHARS
+    are left out: "metal" would stand for "metallurgical", "port" for "portfolio"."""
+
+    def __init__(self, document_terms):
+        self.terms = sorted(document_terms)
+
+    def related(self, question_terms, credit: float) -> Related:
+        """For each question term of MIN_PREFIX_CHARS or more, the longer document terms that start
+        with it, each credited ``credit`` (0: none)."""
+        if credit <= 0:
+            return ()
+        out = []
+        for term in sorted(question_terms):
+            if len(term) >= MIN_PREFIX_CHARS:
+                at = bisect.bisect_right(self.terms, term)  # past the term itself
+                longer = list(itertools.takewhile(lambda t: t.startswith(term), self.terms[at:]))
+                if longer:
+                    out.append((term, tuple((t, credit) for t in longer)))
+        return tuple(out)
 
 
 def _is_word(surface: str) -> bool:

@@ -4,7 +4,7 @@ the document words nearest in meaning; names and words the documents use are not
 import pytest
 
 from qa.schema import Chunk
-from qa.vocabulary import CACHE_FILE, Vocabulary
+from qa.vocabulary import CACHE_FILE, LongerForms, Vocabulary
 
 pytestmark = pytest.mark.slow
 
@@ -61,3 +61,10 @@ def test_the_vectors_are_kept_in_the_index_folder_and_only_new_words_embedded(em
     rebuilt = _vocabulary(embedder, tmp_path)
     assert len(embedded) == len(rebuilt.stems)
     assert float(abs(rebuilt.vectors - first.vectors).max()) < 1e-5
+
+
+def test_a_question_term_stands_for_the_longer_document_terms_it_begins():
+    forms = LongerForms({"border", "borderlin", "borders", "metal", "metallurg", "sanction", "sanctions", "trade"})
+    related = dict(forms.related({"border", "metal", "trade", "sanctions"}, 0.8))
+    assert related == {"border": (("borderlin", 0.8), ("borders", 0.8))}  # "metal" is too short a stem to begin words
+    assert forms.related({"border"}, 0.0) == ()  # 0: off
