@@ -25,7 +25,7 @@ from qa.rerank import make_reranker
 from qa.schema import Chunk, Passage
 from qa.scoring import Question, ScoredSentence, TermStats
 from qa.store import ChunkStore
-from qa.vocabulary import LongerForms, Vocabulary
+from qa.vocabulary import LongerForms, Vocabulary, merge
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
 
@@ -73,8 +73,8 @@ class Retriever:
     def prepare(self, question: Question) -> Question:
         """``question`` with the document terms related to its words: nearest in meaning to a word
         the documents never use, or longer forms of a word of it."""
-        related = (self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold)
-                   + self.longer_forms.related(question.terms, self.config.prefix_credit))
+        related = merge(self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold),
+                        self.longer_forms.related(question.terms, self.config.prefix_credit))
         return dataclasses.replace(question, related=related) if related else question
 
     def retrieve(self, question: Question, mode: str | None = None, top_k: int | None = None,

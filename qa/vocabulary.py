@@ -115,8 +115,8 @@ def _asking_stems() -> frozenset[str]:
 
 class LongerForms:
     """The document terms that start with a question's term and run longer: the stemmer leaves a
-    word's compounds and some derivations apart ("border" and "borderline", "sanction" and
-    "sanctioned"), so a question's word may stand for them. Terms shorter than MIN_PREFIX_CHARS
+    word's compounds and some derivations apart ("border" and "borderline", "minister" and
+    "ministry", "Russia" and "Russian"), so a question's word may stand for them. Terms shorter than MIN_PREFIX_CHARS
     are left out: "metal" would stand for "metallurgical", "port" for "portfolio"."""
 
     def __init__(self, document_terms):
@@ -131,10 +131,19 @@ class LongerForms:
         for term in sorted(question_terms):
             if len(term) >= MIN_PREFIX_CHARS:
                 at = bisect.bisect_right(self.terms, term)  # past the term itself
-                longer = list(itertools.takewhile(lambda t: t.startswith(term), self.terms[at:]))
+                longer = list(itertools.takewhile(lambda t: t.startswith(term), itertools.islice(self.terms, at, None)))
                 if longer:
                     out.append((term, tuple((t, credit) for t in longer)))
         return tuple(out)
+
+
+def merge(*related: Related) -> Related:
+    """One ``Related`` from several: a question term's related terms from each, in order."""
+    merged: dict[str, tuple[tuple[str, float], ...]] = {}
+    for entries in related:
+        for term, near in entries:
+            merged[term] = merged.get(term, ()) + near
+    return tuple(merged.items())
 
 
 def _is_word(surface: str) -> bool:

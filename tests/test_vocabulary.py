@@ -4,7 +4,7 @@ the document words nearest in meaning; names and words the documents use are not
 import pytest
 
 from qa.schema import Chunk
-from qa.vocabulary import CACHE_FILE, LongerForms, Vocabulary
+from qa.vocabulary import CACHE_FILE, LongerForms, Vocabulary, merge
 
 pytestmark = pytest.mark.slow
 
@@ -68,3 +68,6 @@ def test_a_question_term_stands_for_the_longer_document_terms_it_begins():
     related = dict(forms.related({"border", "metal", "trade", "sanctions"}, 0.8))
     assert related == {"border": (("borderlin", 0.8), ("borders", 0.8))}  # "metal" is too short a stem to begin words
     assert forms.related({"border"}, 0.0) == ()  # 0: off
+    # a term related both ways keeps both
+    assert merge((("defenc", (("defens", 0.9),)),), (("defenc", (("defenceless", 0.8),)),)) == (
+        ("defenc", (("defens", 0.9), ("defenceless", 0.8))),)
