@@ -75,6 +75,9 @@ class Retriever:
         the documents never use, or longer forms of a word of it."""
         related = merge(self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold),
                         self.longer_forms.related(question.terms, self.config.prefix_credit))
+        # what is asked for must be named as asked: a near miss asks for a role or a unit the
+        # documents never name ("Who is China's ambassador …": "diplomat" is no ambassador)
+        related = tuple((t, near) for t, near in related if t != question.focus)
         return dataclasses.replace(question, related=related) if related else question
 
     def retrieve(self, question: Question, mode: str | None = None, top_k: int | None = None,

@@ -35,6 +35,14 @@ def test_a_figure_for_another_month_is_no_answer(assistant):
     assert assistant.ask("What was the PRC's trade volume with the DPRK in July 2023?").abstained
 
 
+def test_paraphrase_words_count_as_the_documents_but_not_what_is_asked_for(assistant):
+    from qa.scoring import analyse
+
+    related = dict(assistant.retriever.prepare(analyse("How many labourers are in photovoltaic plants?")).related)
+    assert "photovolta" in related and "labour" not in related  # "labourers" is the focus: how many of them
+    assert assistant.ask("Who is China's ambassador to North Korea?").abstained  # "diplomat" is no ambassador
+
+
 def test_follow_up_is_read_in_context(assistant):
     first = "How much in dual-use goods does China export to Russia each month?"
     answer = assistant.ask("And how much in December?", history=[first])
