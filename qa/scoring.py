@@ -130,16 +130,17 @@ def words(text: str) -> list[tuple[str, str]]:
     out = []
     for tok in TOKEN.findall(text):
         tok = tok.strip("'’-")
-        if tok.lower().endswith(("'s", "’s")):
+        if tok.endswith(("'s", "’s", "'S", "’S")):
             tok = tok[:-2]
-        if tok and tok.lower() not in STOPWORDS:
-            out.append((tok, stem(tok.lower())))
+        low = tok.lower()
+        if low and low not in STOPWORDS:
+            out.append((tok, stem(low)))
     return out
 
 
 def terms(text: str) -> list[str]:
     """Stemmed content words of ``text`` (stopwords dropped)."""
-    return [stem for _, stem in words(text)]
+    return [root for _, root in words(text)]
 
 
 def names(text: str) -> frozenset[str]:
@@ -332,8 +333,9 @@ class Question:
     # is the first name of the part before ("What does North Korea get …"). The checks for a
     # sentence about another country (qa.mentions) read it with the part's own words.
     antecedent: str = ""
-    # Terms the documents never use, each with the document terms nearest in meaning and their
-    # similarity (qa.vocabulary): "labourers" counts as "workers" at 0.82. Set by the retriever.
+    # Question terms with the document terms that may stand for them and their credit (qa.vocabulary):
+    # nearest in meaning to a word the documents never use ("labourers" counts as "workers" at
+    # 0.82), or longer forms ("border" as "borderline"). Set by Retriever.prepare.
     related: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
 
     @property
