@@ -36,11 +36,12 @@ approximately roughly around nearly almost estimated
 # say nothing of what is asked
 
 NUMBER_QUESTION = re.compile(
-    r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) (\w+ ){0,3}(percentage|percent|share|proportion|"
+    r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) ([\w’'–-]+ ){0,5}(percentage|percent|share|proportion|"
     r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
     r"population|area|duration|height|width|depth|weight)|by how much|"
     r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth)\b",
-    re.I)  # up to three words between: "what was the total value", "compare the length of …"; "what was X worth"
+    re.I)  # up to five words between: "what was the total value", "what officially reported China–North Korea
+# trade figure", "compare the length of …"; "what was X worth"
 CUE_KINDS = ("reason", "exchange")  # kinds told by a cue word, not by a figure or a name (SentenceWeights.cue)
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
@@ -59,7 +60,8 @@ EXCHANGE_QUESTION = re.compile(r"\b(in (return|exchange)|as (payment|compensatio
                                re.I)
 EXCHANGE = re.compile(r"\b(in (return|exchange)|exchange for|swap\w*|barter\w*|repa(y|ys|id)|quid[- ]pro[- ]quo|"
                       r"compensat\w*|paid (in|with)|pa(y|ys|ying) (in|with))\b", re.I)
-DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b", re.I)
+DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b(?!-)",
+                           re.I)  # "what year-on-year growth" asks for a rate
 # The category noun may be plural ("which provinces"). A do-verb after "what" makes the noun the
 # subject, not what is asked: "what do Chinese companies send back" asks for what they send.
 # "Official" before a word for data is an adjective: "what official figures" asks for figures.
@@ -180,6 +182,8 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     text = FOOTNOTE.sub(" ", text)
     if kind == "number":  # a quantity: a year or a resolution number alone is no answer to "how many"
         # nor a figure the question names ("How many Desertcross 1000-3 vehicles …": the model's number)
+        if DATE_QUESTION.search(question) and not DATE.search(text):
+            return 0.0  # it asks when too ("the peak monthly value, and in which month"): both must be there
         asked = figures(question)
         if asked:
             text = FIGURE.sub(lambda m: " " if m.group() in asked else m.group(), text)

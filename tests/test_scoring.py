@@ -72,6 +72,16 @@ def test_a_year_alone_does_not_answer_how_many():
     # the noun may stand a few words after "what"
     assert answer_kind("What was the total value of China–Russia trade in 2023?") == "number"
     assert answer_kind("What was the combined value of their commerce?") == "number"
+    # five words may stand between, dash-joined names among them
+    assert answer_kind("What officially reported China–North Korea trade figure does the article give?") == "number"
+    assert answer_kind("What year-on-year growth rate is reported for their trade?") == "number"  # no "what year"
+
+
+def test_a_number_question_that_also_asks_when_needs_a_date_too():
+    question = "What was the peak monthly value of the exports, and in which month was it reached?"
+    assert answer_kind(question) == "number"
+    assert holds_kind("number", "China exports over $300 million worth of these goods every month.", question) == 0.0
+    assert holds_kind("number", "Exports peaked at over $600 million in December 2023.", question) == 1.0
 
 
 def test_a_figure_the_question_names_does_not_answer_how_many():
