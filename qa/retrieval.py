@@ -23,7 +23,7 @@ from qa.config import Config
 from qa.embedding import embed_query
 from qa.rerank import make_reranker
 from qa.schema import Chunk, Passage
-from qa.scoring import Question, ScoredSentence, TermStats
+from qa.scoring import Question, ScoredSentence, TermStats, extremes
 from qa.store import ChunkStore
 from qa.vocabulary import LongerForms, Vocabulary, merge
 
@@ -72,9 +72,9 @@ class Retriever:
 
     def prepare(self, question: Question) -> Question:
         """``question`` with the document terms related to its words: nearest in meaning to a word
-        the documents never use, or longer forms of a word of it."""
+        the documents never use, longer forms of a word of it, the other words for an extreme it names."""
         related = merge(self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold),
-                        self.longer_forms.related(question.terms, self.config.prefix_credit))
+                        self.longer_forms.related(question.terms, self.config.prefix_credit), extremes(question.terms))
         # what is asked for must be named as asked: a near miss asks for a role or a unit the
         # documents never name ("Who is China's ambassador …": "diplomat" is no ambassador)
         related = tuple((t, near) for t, near in related if t != question.focus)

@@ -94,6 +94,12 @@ MEASURE = re.compile(r"(\d[\d,.]*|\b(two|three|four|five|six|seven|eight|nine|te
                      r"decades?)\b", re.I)
 MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars?|yuan|renminbi|rubles?|roubles?|won|euros?)\b",
                    re.I)  # an amount: "$360 million", "5 billion rubles" (not the word "rubles" alone)
+# A number or a date asked at an extreme ("the highest monthly value", "when did it peak") is
+# given with a word for that extreme: any other figure is no answer to it. The words of one
+# extreme stand for each other in term overlap ("highest" asked, "a peak" written).
+EXTREME_WORDS = (("highest", "peak", "peaks", "peaked", "largest", "biggest", "maximum", "record"),
+                 ("lowest", "smallest", "minimum", "trough", "bottom", "bottomed"))
+EXTREMES = tuple(re.compile(rf"\b({'|'.join(group)})\b", re.I) for group in EXTREME_WORDS)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
@@ -155,6 +161,17 @@ def months(text: str) -> frozenset[str]:
     return frozenset(MONTH.findall(text))
 
 
+def extremes(question_terms: frozenset[str]) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    """For each question term naming an extreme ("highest"), the other words of that extreme
+    ("peak", "maximum"), at full credit: the related terms ``Question.related`` holds."""
+    out = []
+    for group in EXTREME_WORDS:
+        stems = sorted({stem(w) for w in group})
+        for term in sorted(question_terms & set(stems)):
+            out.append((term, tuple((other, 1.0) for other in stems if other != term)))
+    return tuple(out)
+
+
 def figures(text: str) -> frozenset[str]:
     """The figures ``text`` names (a year, a resolution number, "152"), footnote markers aside."""
     return frozenset(FIGURE.findall(FOOTNOTE.sub(" ", text)))
@@ -180,6 +197,8 @@ def answer_kind(question: str) -> str | None:
 def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
     text = FOOTNOTE.sub(" ", text)
+    if kind in ("number", "date") and any(e.search(question) and not e.search(text) for e in EXTREMES):
+        return 0.0  # the highest value asked, a monthly average given
     if kind == "number":  # a quantity: a year or a resolution number alone is no answer to "how many"
         # nor a figure the question names ("How many Desertcross 1000-3 vehicles …": the model's number)
         if DATE_QUESTION.search(question) and not DATE.search(text):

@@ -35,6 +35,12 @@ def test_a_figure_for_another_month_is_no_answer(assistant):
     assert assistant.ask("What was the PRC's trade volume with the DPRK in July 2023?").abstained
 
 
+def test_a_value_at_an_extreme_needs_a_word_for_that_extreme(assistant):
+    # the documents give a monthly average and a peak, and no low
+    assert "$600 million" in assistant.ask("What was the highest monthly value of Chinese dual-use exports to Russia?").answer
+    assert assistant.ask("What was the lowest monthly value of Chinese dual-use exports to Russia?").abstained
+
+
 def test_paraphrase_words_count_as_the_documents_but_not_what_is_asked_for(assistant):
     from qa.scoring import analyse
 

@@ -7,8 +7,8 @@ import pytest
 
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
-from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, holds_kind,
-                        score_sentences, split_parts, terms)
+from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, extremes,
+                        holds_kind, score_sentences, split_parts, terms)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -91,6 +91,17 @@ def test_a_figure_the_question_names_does_not_answer_how_many():
     # a measure asked for, or set side by side
     assert answer_kind("Compare the length of China's border with North Korea to Russia's.") == "number"
     assert answer_kind("What is the distance between Dandong and Sinuiju?") == "number"
+
+
+def test_a_value_at_an_extreme_is_given_with_a_word_for_it():
+    question = "What was the highest monthly value of the exports?"
+    assert holds_kind("number", "China exports over $300 million worth every month.", question) == 0.0
+    assert holds_kind("number", "Exports reached a peak of over $600 million.", question) == 1.0
+    assert holds_kind("number", "Exports fell to their lowest, $100 million.", question) == 0.0  # the other extreme
+    assert holds_kind("date", "Pressure peaked in 2017.", "In what year did the pressure peak?") == 1.0
+    assert holds_kind("number", "Some 155 citizens fight.", "How many citizens fight?") == 1.0  # no extreme asked
+    related = dict(extremes(frozenset({"highest", "month", "valu"})))
+    assert set(related) == {"highest"} and ("peak", 1.0) in related["highest"] and ("lowest", 1.0) not in related["highest"]
 
 
 def test_a_question_on_what_is_given_in_return_asks_for_an_exchange():
