@@ -64,7 +64,9 @@ class Retriever:
             self.bm25 = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(config.candidates, len(nodes)),
                                                     language="en")
         self.stats = TermStats(self.chunks)
-        self.vocabulary = Vocabulary(self.chunks, embedder, config.index_dir, config.model_path)
+        # its word vectors take seconds to compute without a cache: not when related words are off
+        self.vocabulary = (Vocabulary(self.chunks, embedder, config.index_dir, config.model_path)
+                           if config.related_threshold <= 1 else None)
         self.longer_forms = LongerForms(self.stats.idf)
         self.reranker = make_reranker(config, store, self.stats, self.bm25_scores)
         self.chunk_index = VectorStoreIndex.from_vector_store(store.chunk_vectors, embed_model=embedder)
@@ -73,8 +75,10 @@ class Retriever:
     def prepare(self, question: Question) -> Question:
         """``question`` with the document terms related to its words: nearest in meaning to a word
         the documents never use, longer forms of a word of it, the other words for an extreme it names."""
-        related = merge(self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold),
-                        self.longer_forms.related(question.terms, self.config.prefix_credit), extremes(question.terms))
+        nearest = self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold) \
+            if self.vocabulary else ()
+        related = merge(nearest, self.longer_forms.related(question.terms, self.config.prefix_credit),
+                        extremes(question.terms))
         # what is asked for must be named as asked: a near miss asks for a role or a unit the
         # documents never name ("Who is China's ambassador …": "diplomat" is no ambassador)
         related = tuple((t, near) for t, near in related if t != question.focus)

@@ -21,3 +21,12 @@ def test_hybrid_fuses_both_retrievers(assistant):
 
 def test_unknown_document_filter_returns_nothing(assistant):
     assert assistant.retriever.retrieve(analyse("gallium"), doc="no-such-file.md").passages == []
+
+
+def test_related_words_switched_off_build_no_word_vectors(assistant):
+    from qa.retrieval import Retriever
+
+    retriever = Retriever(assistant.config.replace(related_threshold=1.01), assistant.store, assistant.embedder)
+    assert retriever.vocabulary is None
+    related = dict(retriever.prepare(analyse("How many labourers cross the border?")).related)
+    assert "labour" not in related and "borderlin" in dict(related["border"])  # longer forms still count
