@@ -60,8 +60,11 @@ EXCHANGE_QUESTION = re.compile(r"\b(in (return|exchange)|as (payment|compensatio
                                re.I)
 EXCHANGE = re.compile(r"\b(in (return|exchange)|exchange for|swap\w*|barter\w*|repa(y|ys|id)|quid[- ]pro[- ]quo|"
                       r"compensat\w*|paid (in|with)|pa(y|ys|ying) (in|with))\b", re.I)
-DATE_QUESTION = re.compile(r"\b(when|what (year|date|month|day|time)|which (year|month|date)|since when)\b(?!-)",
-                           re.I)  # "what year-on-year growth" asks for a rate
+# "When" asks for a date where it opens the question or a part of it, not in a clause: "what
+# quarantine would foreigners face when the borders reopened" asks for the quarantine.
+# "What year-on-year growth" asks for a rate.
+DATE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)when\b|"
+                           r"\b(what (year|date|month|day|time)|which (year|month|date)|since when)\b(?!-)", re.I)
 # The category noun may be plural ("which provinces"). A do-verb after "what" makes the noun the
 # subject, not what is asked: "what do Chinese companies send back" asks for what they send.
 # "Official" before a word for data is an adjective: "what official figures" asks for figures.

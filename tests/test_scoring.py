@@ -77,6 +77,14 @@ def test_a_year_alone_does_not_answer_how_many():
     assert answer_kind("What year-on-year growth rate is reported for their trade?") == "number"  # no "what year"
 
 
+def test_when_asks_for_a_date_only_where_it_opens_the_question_or_a_part():
+    assert answer_kind("When was Resolution 2270 passed?") == "date"
+    assert [q.kind for q in analyse_parts("Since what year have sanctions been imposed on the DPRK, "
+                                          "and when was Resolution 2270 passed?")] == ["date", "date"]
+    # a clause: the quarantine is asked for, not the date the borders reopened
+    assert answer_kind("What quarantine would foreigners face when the borders reopened?") is None
+
+
 def test_a_number_question_that_also_asks_when_needs_a_date_too():
     question = "What was the peak monthly value of the exports, and in which month was it reached?"
     assert answer_kind(question) == "number"
