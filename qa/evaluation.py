@@ -74,6 +74,10 @@ M_CITATION_PRECISION, M_CITATIONS = "citation_precision", "citations"
 M_CITATION_STRICT, M_SPANS_EXACT = "citation_precision_strict", "citation_spans_exact"
 M_ANSWER_WORDS = "median_answer_words"
 M_LATENCY = "latency_p{p}_ms"
+# How well the confidence (the probability that the documents answer the question) tells
+# answerable from unanswerable questions, and how far it is from the observed share.
+M_AUROC, M_BRIER, M_ECE = "confidence_auroc", "confidence_brier", "confidence_ece"
+ECE_BINS = 10
 METRIC_LABELS = {
     **{M_HIT.format(k=k): f"hit@{k}" for k in HIT_KS},
     M_MRR: f"MRR@{MRR_K}", M_NDCG: f"nDCG@{NDCG_K}", M_RECALL: f"evidence recall@{RECALL_K}",
@@ -84,9 +88,13 @@ METRIC_LABELS = {
     M_CITATION_STRICT: "citation precision (strict)",
     M_SPANS_EXACT: "citation spans exact",
     M_ANSWER_WORDS: "median answer words",
+    M_AUROC: "confidence AUROC (answerable vs not)",
+    M_BRIER: "confidence Brier score",
+    M_ECE: f"confidence calibration error (ECE, {ECE_BINS} bins)",
     **{M_LATENCY.format(p=p): f"latency p{p} (ms)" for p in LATENCY_PERCENTILES},
 }
 TYPE_ROW = "accuracy: {type}"
+NOT_MEASURED = "–"  # a table cell for a metric the set cannot give (AUROC without unanswerable questions)
 
 # --- failures ------------------------------------------------------------------------------------------
 FAIL_RETRIEVAL = "retrieval miss"
@@ -404,7 +412,7 @@ def score_question(item: dict, answer: dict, deep_passages: list[dict], expected
     ``documents`` the document texts the citations' offsets are checked against."""
     answerable = item[KEY_TYPE] != UNANSWERABLE
     row = {KEY_ID: item[KEY_ID], KEY_TYPE: item[KEY_TYPE], KEY_QUESTION: item[KEY_QUESTION],
-           "answerable": answerable, "abstained": bool(answer["abstained"]),
+           "answerable": answerable, "abstained": bool(answer["abstained"]), "confidence": float(answer["confidence"]),
            "latency_ms": float(answer["latency_ms"]), "failures": []}
     text = strip_markers(answer["answer"])
     row["answer_words"] = None if answer["abstained"] else len(text.split())
@@ -449,6 +457,7 @@ def aggregate(rows: list[dict]) -> dict:
                          (M_SPANS_EXACT, "exact_spans")):
         metrics[key] = round(sum(r[counted] for r in answerable) / cited, DIGITS) if cited else 0.0
     metrics[M_CITATIONS] = cited
+    metrics.update(confidence_metrics([r["confidence"] for r in rows], [r["answerable"] for r in rows]))
     words = [r["answer_words"] for r in rows if r["answer_words"] is not None]
     metrics[M_ANSWER_WORDS] = float(statistics.median(words)) if words else 0.0
     latencies = [r["latency_ms"] for r in rows]
@@ -458,6 +467,29 @@ def aggregate(rows: list[dict]) -> dict:
     metrics["questions"], metrics["answerable"], metrics["unanswerable"] = len(rows), len(answerable), len(unanswerable)
     metrics["failure_counts"] = dict(Counter(f for r in rows for f in r["failures"]))
     return metrics
+
+
+def confidence_metrics(confidences: list[float], answerable: list[bool]) -> dict[str, float | None]:
+    """AUROC, Brier score and expected calibration error of the confidences as probabilities that
+    the questions are answerable. AUROC: the chance that an answerable question gets a higher
+    confidence than an unanswerable one (ties count half; None unless the set has both). ECE:
+    the questions binned by confidence into ``ECE_BINS`` equal widths, each bin's gap between its
+    mean confidence and its share of answerable questions, weighted by its size."""
+    n = len(confidences)
+    if not n:
+        return {M_AUROC: None, M_BRIER: None, M_ECE: None}
+    pos = [c for c, y in zip(confidences, answerable) if y]
+    neg = [c for c, y in zip(confidences, answerable) if not y]
+    auroc = None
+    if pos and neg:
+        wins = sum((p > q) + 0.5 * (p == q) for p in pos for q in neg)
+        auroc = round(wins / (len(pos) * len(neg)), DIGITS)
+    brier = sum((c - y) ** 2 for c, y in zip(confidences, answerable)) / n
+    bins: dict[int, list[tuple[float, bool]]] = {}
+    for c, y in zip(confidences, answerable):
+        bins.setdefault(min(int(c * ECE_BINS), ECE_BINS - 1), []).append((c, y))
+    ece = sum(abs(sum(c for c, _ in b) - sum(y for _, y in b)) for b in bins.values()) / n
+    return {M_AUROC: auroc, M_BRIER: round(brier, DIGITS), M_ECE: round(ece, DIGITS)}
 
 
 # --- the runner ------------------------------------------------------------------------------------------
@@ -534,7 +566,7 @@ def summary_table(summary: dict) -> list[list]:
     modes, metrics = summary["modes"], summary["metrics"]
     rows = []
     for key, label in METRIC_LABELS.items():
-        rows.append([label, *[metrics[m][key] for m in modes]])
+        rows.append([label, *[NOT_MEASURED if metrics[m].get(key) is None else metrics[m][key] for m in modes]])
         if key == M_ACCURACY:
             types = [t for t in QUESTION_TYPES if any(t in metrics[m][M_ACCURACY_BY_TYPE] for m in modes)]
             for t in types:
@@ -601,6 +633,10 @@ def render_report(summary: dict) -> str:
         "sentences that complete one of them, standing right before or after it in the document (an antecedent, "
         "the introduction of a quote).",
         "- Median answer words: answers that are not abstentions, without markers.",
+        "- The confidence is read as the probability that the documents answer the question, over every question "
+        "(declined ones included): AUROC is the chance that an answerable question scores above an unanswerable one "
+        f"(ties half), the Brier score the mean squared gap to 1 (answerable) or 0, and ECE the size-weighted gap "
+        f"between mean confidence and the share of answerable questions in {ECE_BINS} equal-width confidence bins.",
     ]
     if summary["no_expected_passage"]:
         parts.append(f"- No indexed chunk holds the evidence of {', '.join(summary['no_expected_passage'])} "

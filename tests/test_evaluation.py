@@ -174,8 +174,10 @@ def test_score_question_and_aggregate():
     document = "Nothing here at all. More. Paid in grain, palladium, titanium and cash."
     cited = _cite(document, "Paid in grain, palladium, titanium and cash.")
     answer = {"answer": "Paid in grain, palladium, titanium and cash. [1]", "abstained": False, "latency_ms": 10.0,
+              "confidence": 0.7,
               "citations": [cited, _cite(document, "Nothing here at all.")], "passages": passages}
     declined = {"answer": "The documents do not contain an answer.", "abstained": True, "latency_ms": 30.0,
+                "confidence": 0.2,
                 "citations": [], "passages": passages[:1]}  # the relevant passage was not retrieved
     row = ev.score_question(q, answer, passages, ["d.md#3"], {"d.md": document})
     assert row["correct"] and row["failures"] == [] and row["precise_citations"] == 1 and row["citations"] == 2
@@ -194,6 +196,25 @@ def test_score_question_and_aggregate():
     assert metrics[ev.M_ANSWER_WORDS] == 7.0  # the two answers given, 7 words each (abstention left out)
     assert metrics[ev.M_LATENCY.format(p=50)] == 10.0
     assert ev.percentile([10.0, 10.0, 30.0], 95) == pytest.approx(28.0)
+    # confidences 0.7 (answerable), 0.7 (unanswerable, answered), 0.2 (answerable, declined)
+    assert metrics[ev.M_AUROC] == 0.25 and metrics[ev.M_BRIER] == pytest.approx((0.09 + 0.49 + 0.64) / 3, abs=1e-4)
+
+
+def test_confidence_metrics_by_hand():
+    conf = [0.95, 0.85, 0.8, 0.3, 0.1]
+    answerable = [True, True, False, True, False]
+    m = ev.confidence_metrics(conf, answerable)
+    # pairs (answerable, unanswerable): 0.95 and 0.85 beat both, 0.3 beats only 0.1: 5 of 6
+    assert m[ev.M_AUROC] == pytest.approx(5 / 6, abs=1e-4)
+    assert m[ev.M_BRIER] == pytest.approx((0.05 ** 2 + 0.15 ** 2 + 0.8 ** 2 + 0.7 ** 2 + 0.1 ** 2) / 5, abs=1e-4)
+    # bins: [0.9, 1) 0.95 vs 1; [0.8, 0.9) mean 0.825 vs 0.5 (two); [0.3, 0.4) 0.3 vs 1; [0.1, 0.2) 0.1 vs 0
+    assert m[ev.M_ECE] == pytest.approx((0.05 + 2 * 0.325 + 0.7 + 0.1) / 5, abs=1e-4)
+    perfect = ev.confidence_metrics([1.0, 0.0], [True, False])
+    assert perfect == {ev.M_AUROC: 1.0, ev.M_BRIER: 0.0, ev.M_ECE: 0.0}
+    assert ev.confidence_metrics([0.6, 0.7], [True, True])[ev.M_AUROC] is None  # one class only: no ranking to judge
+    summary = {"modes": ["rerank"], "metrics": {"rerank": {**{k: 0.5 for k in ev.METRIC_LABELS}, ev.M_AUROC: None,
+                                                          ev.M_ACCURACY_BY_TYPE: {}}}}
+    assert [ev.METRIC_LABELS[ev.M_AUROC], ev.NOT_MEASURED] in ev.summary_table(summary)
 
 
 # --- end to end: a real index, the real pipeline ------------------------------------------------------
