@@ -88,12 +88,15 @@ class Config:
     # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
     # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
     min_semantic: float = 0.25
-    abstain_threshold: float = 0.5273
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
     # within its sign; the zeros are features the fit wanted the other way). Session 12's fit: a re-fit on
     # session 15's features (threshold 0.6651) raised false abstention on holdout to 0.127 (eval/README.md, step 43).
-    confidence: tuple[float, ...] = (0.712, 0.147, 0.0, 0.0, -2.053, 0.0, -0.062, 0.0, -0.758, 0.130, -2.021, -0.926,
-                                     -1.828)
+    # Then calibrated (eval/calibrate.py): the fit weighs the classes to balance, so its 0.5273 threshold and
+    # weights (0.712, 0.147, …) read as probabilities under a 50/50 prior; scaled by sigmoid(2.6013 z + 0.4659)
+    # they match the studied sets' share of answerable questions, and every decision stays the same.
+    abstain_threshold: float = 0.67924
+    confidence: tuple[float, ...] = (2.31810, 0.38240, 0.0, 0.0, -5.34055, 0.0, -0.16128, 0.0, -1.97182, 0.33817,
+                                     -5.25731, -2.40884, -4.75525)
     # The lead's better neighbour (the sentence before or after it) joins it when it scores at least
     # this share of the lead (> 1: never): a sentence restating the question is often followed by
     # the one answering it. The fit: 0.8.
