@@ -200,11 +200,12 @@ def answer_kind(question: str) -> str | None:
 def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
     text = FOOTNOTE.sub(" ", text)
-    if kind in ("number", "date") and any(e.search(question) and not e.search(text) for e in EXTREMES):
+    asked_extremes, asks_when = _asked_extreme_and_date(question)
+    if kind in ("number", "date") and any(not e.search(text) for e in asked_extremes):
         return 0.0  # the highest value asked, a monthly average given
     if kind == "number":  # a quantity: a year or a resolution number alone is no answer to "how many"
         # nor a figure the question names ("How many Desertcross 1000-3 vehicles …": the model's number)
-        if DATE_QUESTION.search(question) and not DATE.search(text):
+        if asks_when and not DATE.search(text):
             return 0.0  # it asks when too ("the peak monthly value, and in which month"): both must be there
         asked = figures(question)
         if asked:
@@ -235,6 +236,12 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
                     and not (country and not country_answers):
                 return 1.0
     return 0.0
+
+
+@lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
+def _asked_extreme_and_date(question: str) -> tuple[tuple[re.Pattern, ...], bool]:
+    """The extremes a question asks a figure at (``EXTREMES``), and whether it also asks when."""
+    return tuple(e for e in EXTREMES if e.search(question)), bool(DATE_QUESTION.search(question))
 
 
 # What a country's name may answer: "which country", "which state". Not a company, a city, a
