@@ -47,6 +47,11 @@ def fit_platt(z: np.ndarray, y: np.ndarray, steps: int = 50) -> tuple[float, flo
     return float(w[0]), float(w[1])
 
 
+def sigmoid(z: float) -> float:
+    """The probability of log-odds ``z``."""
+    return 1 / (1 + math.exp(-z))
+
+
 def logit(p: float) -> float:
     """The log-odds of ``p``."""
     p = min(max(p, EPSILON), 1 - EPSILON)
@@ -72,8 +77,8 @@ def main(argv=None) -> int:
         print(f"a = {a:.4f} would reverse the order of the confidences; nothing to put in qa/config.py")
         return 1
     rescaled = [a * config.confidence[0] + b, *(a * w for w in config.confidence[1:])]
-    threshold = 1 / (1 + math.exp(-(a * logit(config.abstain_threshold) + b)))
-    calibrated = [0.0 if c == 0.0 else 1 / (1 + math.exp(-(a * logit(c) + b))) for c in confidences]
+    threshold = sigmoid(a * logit(config.abstain_threshold) + b)
+    calibrated = [0.0 if c == 0.0 else sigmoid(a * logit(c) + b) for c in confidences]
     before, after = confidence_metrics(confidences, answerable), confidence_metrics(calibrated, answerable)
     print(f"{len(items)} questions ({sum(answerable)} answerable), {len(scored)} past the off-topic guard")
     print(f"map: sigmoid({a:.4f} * z + {b:.4f})")
