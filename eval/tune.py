@@ -33,7 +33,7 @@ from qa.config import Config
 from qa.evaluation import answer_is_correct, citation_checks, load_eval_set, passage_is_relevant
 from qa.pipeline import Assistant
 from qa.rerank import rescore
-from qa.scoring import analyse, analyse_parts
+from qa.scoring import analyse
 
 GRID = {
     "w_window": (0.4, 0.6, 0.8),
@@ -67,8 +67,8 @@ def collect(assistant: Assistant, items: list[dict]) -> list[tuple[dict, list]]:
     rows = []
     for item in items:
         parts = []
-        for q in map(retriever.prepare, analyse_parts(item["question"])):  # as Assistant.ask does
-            pool, embedding = retriever.candidates(q, "rerank", assistant.config.top_k, None)
+        for q, doc in assistant.asked(item["question"]):  # as Assistant.ask does
+            pool, embedding = retriever.candidates(q, "rerank", assistant.config.top_k, doc)
             parts.append((q, retriever.reranker.features(q, embedding, pool)))
         rows.append((item, parts))
     return rows

@@ -15,7 +15,7 @@ from qa.corpus import load_document
 from qa.embedding import load_embedder
 from qa.indexer import IndexReport, index_document, sync
 from qa.schema import Answer
-from qa.scoring import analyse, analyse_parts, terms
+from qa.scoring import Question, analyse, analyse_parts, terms
 from qa.store import ChunkStore
 
 # A turn that leans on the one before: opens with a connective, or is a short question
@@ -72,6 +72,21 @@ class Assistant:
         """Whether nothing is indexed yet."""
         return self.store.count() == 0
 
+    def asked(self, text: str, context: str = "", doc: str | None = None) -> list[tuple[Question, str | None]]:
+        """What is retrieved and answered for a question: each of its parts (a question asking two
+        things), prepared, with the document to answer it from (``doc``, or None for all). A part
+        naming two documents is asked of each ("How many rounds do the triangle analysis and the
+        lhpgop article each report?"): one answer would cite whichever says it in words closest to
+        the question's. One document named is not asked alone (eval/qa.jsonl lost citations to that)."""
+        retriever = self.retriever
+        asked = []
+        for q in analyse_parts(text, context):
+            each = [] if doc else retriever.stats.ask_each(q.text)
+            # each document's answer is one side of the comparison: a part
+            asked += [(retriever.prepare(analyse(own, context, part=True, antecedent=q.antecedent)), one)
+                      for one, own in each] or [(retriever.prepare(q), doc or None)]
+        return asked
+
     def ask(self, question: str, history: Sequence[str] = (), mode: str | None = None,
             top_k: int | None = None, doc: str | None = None) -> Answer:
         """Answer ``question``; ``history`` holds the previous questions of the conversation."""
@@ -80,9 +95,8 @@ class Assistant:
         context = follow_up_context(text, history)
         retriever = self.retriever
         answers = []
-        for q in analyse_parts(text, context):  # a question asking two things: answer each
-            q = retriever.prepare(q)
-            found = retriever.retrieve(q, mode=mode, top_k=top_k, doc=doc or None)
+        for q, one in self.asked(text, context, doc):
+            found = retriever.retrieve(q, mode=mode, top_k=top_k, doc=one)
             answers.append(compose(q, found.passages, found.sentences, retriever.stats, self.config))
         answer = answers[0] if len(answers) == 1 else combine(analyse(text, context), answers)
         answer.latency_ms = (time.perf_counter() - started) * 1000

@@ -112,6 +112,14 @@ LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised T
 TOKEN = re.compile(r"[\w$%’'-]+")
 DASH = re.compile(r"[-–—]")  # joins two names ("US-China") that are looked up one by one
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
+# A phrase naming a document (TermStats.named_documents): "the capacity-leasing article",
+# "(lhpgop article)", "the article on Putin's gamble", "according to Extrema Ratio".
+DOCUMENT_NOUN = r"(?:article|report|analysis|piece|paper|study|brief|commentary|essay|post|story)"
+DOCUMENT_PHRASE = re.compile(
+    rf"(?:\b(?:the|this|that|an?)\s+|\()((?:(?!(?:the|this|that|an?)\s)[\w’'‘\"-]+\s+){{0,4}}?){DOCUMENT_NOUN}(?:’s|'s)?\b"
+    rf"(?:\s+(?:on|about|titled|called)\s+((?:[\w’'‘\"-]+\s*){{1,4}}))?|"
+    rf"\baccording to\s+((?:[A-Z][\w’'-]*\s*){{1,3}})")
+COORDINATION = re.compile(r"\band\b|,")  # where the words about one named document end and the next's begin
 FOOTNOTE = re.compile(r"\[\d+\]")  # "[17]": a reference, not a figure
 # Footnote markers and opening quotes that may stand before a sentence's first word.
 LEAD_IN = rf"^(?:{FOOTNOTE.pattern}\s*|[«“\"‘']\s*)*"
@@ -281,6 +289,9 @@ class TermStats:
         docs = max(len(self.source_terms), 1)
         self.source_idf = {t: math.log(1 + docs / c) / math.log(1 + docs) for t, c in source_df.items()}
         self.known = set(self.idf) | set(source_df)  # every term the documents, their titles or sources use
+        # for naming a document, a compound counts word by word ("the economic-triangle analysis")
+        self.naming_terms = {doc_id: frozenset(terms(DASH.sub(" ", title))) for doc_id, title in titles.items()}
+        self.naming_df = Counter(t for held in self.naming_terms.values() for t in held)
 
     def source_match(self, question_terms: frozenset[str], doc_id: str) -> float:
         """How specifically the question names this document ("according to the triangle
@@ -288,6 +299,47 @@ class TermStats:
         for a term no other document's title or source has, near 0 for one they all share."""
         return max((self.source_idf[t] for t in question_terms & self.source_terms.get(doc_id, frozenset())),
                    default=0.0)
+
+    def named_documents(self, question: str) -> list[tuple[str, int, int]]:
+        """The documents ``question`` names, in order, each with where the phrase naming it first
+        stands: "the capacity-leasing article", "the SpecialEurasia report", "the article on
+        Putin's gamble", "according to Extrema Ratio". A phrase names a document when a word of it
+        is in that document's title or source line and no other's, and most of its words are
+        (all of them after "on": "the report on sanctions evasion" is about a topic); a document
+        noun alone names none."""
+        named: list[tuple[str, int, int]] = []
+        for m in DOCUMENT_PHRASE.finditer(question):
+            before, after, source = (set(terms(DASH.sub(" ", g or ""))) for g in m.groups())
+            phrase = before | after | source
+            for doc_id, held in self.naming_terms.items():
+                if (any(self.naming_df[t] == 1 for t in phrase & held) and after <= held and source <= held
+                        and 2 * len(before & held) >= len(before) and doc_id not in {d for d, _, _ in named}):
+                    named.append((doc_id, m.start(), m.end()))
+        return named
+
+    def ask_each(self, question: str) -> list[tuple[str, str]]:
+        """A question naming several documents in one clause ("How many rounds do the triangle
+        analysis (citing South Korean authorities) and the lhpgop article each report?") as asked
+        of each: (document, the question's words that concern it). Each gets the words before
+        the first document's phrase and after the last one; the words between two phrases go to
+        the one before up to the last "and", to the one after from there ("… according to the
+        SpecialEurasia report and according to the Dandong-based defector in the
+        capacity-leasing article"). Empty when fewer than two documents are named."""
+        named = self.named_documents(question)
+        if len(named) < 2:
+            return []
+        cuts = [0]
+        for (_, _, end), (_, start, _) in zip(named, named[1:]):
+            between = question[end:start]
+            joins = list(COORDINATION.finditer(between))
+            cuts.append(end + (joins[-1].start() if joins else 0))
+        cuts.append(len(question))
+        head, tail = question[:named[0][1]], question[named[-1][2]:]
+        asked = []
+        for i, (doc_id, start, end) in enumerate(named):
+            own = question[start if i == 0 else cuts[i]:cuts[i + 1] if i + 1 < len(named) else end]
+            asked.append((doc_id, " ".join(f"{head} {own} {tail}".split())))
+        return asked
 
     def weight(self, term: str) -> float:
         """IDF of one stemmed term."""

@@ -41,6 +41,14 @@ def test_a_value_at_an_extreme_needs_a_word_for_that_extreme(assistant):
     assert assistant.ask("What was the lowest monthly value of Chinese dual-use exports to Russia?").abstained
 
 
+def test_a_question_naming_two_documents_is_answered_from_each(assistant):
+    answer = assistant.ask("How many rounds of artillery ammunition has North Korea sent to Russia since August "
+                           "2023, as the economic-triangle analysis and the 'Putin's deadly gamble' article each report it?")
+    by_doc = {c.doc_id: c.text for c in answer.citations}
+    assert "three hundred thousand" in by_doc["dprk-russia-china-economic-triangle.md"]
+    assert "3 million rounds" in by_doc["putins-deadly-gamble-china-north-korea-weapons.md"]
+
+
 def test_paraphrase_words_count_as_the_documents_but_not_what_is_asked_for(assistant):
     from qa.scoring import analyse
 

@@ -30,6 +30,40 @@ def test_source_match_prefers_the_document_a_question_names():
     assert all(stats.source_match(shared, d) <= 0.5 for d in ("a.md", "b.md", "c.md"))
 
 
+NAMED_DOCS = [_chunk("tri.md", "DPRK-Russia-China Economic Triangle", "unnamed website, (Analysis) of November 8, 2023"),
+              _chunk("lease.md", "China: Production Leased to Russia & North Korea", "unnamed news website"),
+              _chunk("se.md", "North Korea-China economic relations and the UN sanctions", "SpecialEurasia report"),
+              _chunk("axis.md", "The Beijing-Moscow axis - Report", "Extrema Ratio")]
+
+
+@pytest.mark.parametrize("question,docs", [
+    ("What does the economic-triangle analysis say about trade?", ["tri.md"]),  # a compound, word by word
+    ("What do the SpecialEurasia report and the capacity-leasing article say?", ["se.md", "lease.md"]),
+    ("Which share comes from China according to Extrema Ratio?", ["axis.md"]),  # a source by its name
+    ("What did the November 2023 analysis report?", ["tri.md"]),  # by its date line
+    # a document noun alone, a topic after "report on", a title's ordinary words outside a phrase
+    ("What does the report say about exports?", []),
+    ("Who leaked the report on sanctions evasion?", []),
+    ("How did trade with Russia grow according to South Korea's National Intelligence Service?", []),
+    ("What production was leased to Russia?", []),
+])
+def test_a_question_names_a_document_by_a_phrase_only_its_title_or_source_fits(question, docs):
+    assert [d for d, _, _ in TermStats(NAMED_DOCS).named_documents(question)] == docs
+
+
+def test_a_question_naming_two_documents_in_one_clause_is_asked_of_each():
+    stats = TermStats(NAMED_DOCS)
+    each = stats.ask_each("How many rounds do the triangle analysis (citing Seoul) and the Extrema Ratio report each give?")
+    assert each == [("tri.md", "How many rounds do the triangle analysis (citing Seoul) each give?"),
+                    ("axis.md", "How many rounds do and the Extrema Ratio report each give?")]
+    # what stands between the phrases after "and" concerns the second document
+    each = stats.ask_each("Which ores flow to China according to the SpecialEurasia report and according to a "
+                          "defector in the capacity-leasing article?")
+    assert each[0] == ("se.md", "Which ores flow to China according to the SpecialEurasia report ?")
+    assert each[1][1].endswith("and according to a defector in the capacity-leasing article ?")
+    assert stats.ask_each("What does the triangle analysis say about trade?") == []
+
+
 def test_conflicting_numbers_flags_other_figures_of_the_same_kind():
     from qa.scoring import conflicting_numbers
 
