@@ -371,8 +371,12 @@ def matched(term: str, text_terms: set[str] | frozenset[str],
     return max((sim for other, sim in (related or {}).get(term, ()) if other in text_terms), default=0.0)
 
 
+# The counted noun ends before a verb, a clause, a preposition, or a participle that opens a
+# phrase ("how many Chinese citizens fighting for Russia", "how many rounds sent to Russia").
 HOW_MANY = re.compile(r"\bhow many ((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|have|has|had|did|do|does|were|was|are|is|"
-                      r"in|per|for|to|from|by|with|that|which|who)\b|[?,.]|$)", re.I)
+                      r"in|per|for|to|from|by|with|that|which|who)\b|[?,.]|$|"
+                      r" (?:\w+(?:ing|ed)|sent|held|built|made|sold|paid|given|taken|brought|bought) "
+                      r"(?:for|to|in|by|on|at|from|with|into|alongside|against|under)\b)", re.I)
 # "Who is China's ambassador to …", "Who was the North Korean official that …": the role asked
 # for, the last word before a preposition or clause (lower case: "Who is Kim Jong Un?" asks for no role).
 WHO_ROLE = re.compile(r"^\s*[Ww]ho (?:is|was|are|were) (?:the |an? )?(?:\S+(?:’s|'s) )?(?:[\w’'-]+ ){0,2}?([a-z][\w-]*)"

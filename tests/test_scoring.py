@@ -236,6 +236,13 @@ def test_a_who_question_asks_for_the_role_it_names():
     assert analyse("Who is Kim Jong Un?").focus is None  # a person, not a role
 
 
+def test_how_many_counts_the_noun_before_a_participle_phrase():
+    assert analyse("How many Chinese citizens fighting for Russia have been killed?").focus == "citizen"
+    assert analyse("How many artillery rounds sent to Russia did Seoul confirm?").focus == "round"
+    assert analyse("How many armed drones did it build?").focus == "drone"  # a participle before the noun
+    assert analyse("How many Chinese mining firms invested?").focus != "chines"  # an -ing word inside the noun
+
+
 def test_a_question_splits_into_parts_that_stand_alone():
     assert split_parts("What does Russia get for its shells, and what does China get for its raw materials?") == [
         "What does Russia get for its shells", "what does China get for its raw materials?"]
