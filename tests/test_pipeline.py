@@ -55,6 +55,8 @@ def test_paraphrase_words_count_as_the_documents_but_not_what_is_asked_for(assis
     related = dict(assistant.retriever.prepare(analyse("How many labourers are in photovoltaic plants?")).related)
     assert "photovolta" in related and "labour" not in related  # "labourers" is the focus: how many of them
     assert assistant.ask("Who is China's ambassador to North Korea?").abstained  # "diplomat" is no ambassador
+    # the drones are named, their range nowhere ("long-range" is a kind of drone, not a range)
+    assert assistant.ask("What is the range of the attack drones that IEMZ Kupol makes in China?").abstained
 
 
 def test_follow_up_is_read_in_context(assistant):

@@ -236,6 +236,14 @@ def test_a_who_question_asks_for_the_role_it_names():
     assert analyse("Who is Kim Jong Un?").focus is None  # a person, not a role
 
 
+def test_what_is_the_attribute_of_something_asks_for_that_attribute():
+    assert analyse("What is the range of the attack drones?").focus == "rang"
+    assert analyse("What was the outcome of the summit?").focus == "outcom"
+    assert analyse("What was the role of China in the talks?").focus is None  # too vague to be named
+    assert analyse("What penalties did the authorities impose?").focus is None  # a category: members answer it
+    assert analyse("What is the value of the exports?").focus is None  # a figure is asked: its kind says so
+
+
 def test_how_many_counts_the_noun_before_a_participle_phrase():
     assert analyse("How many Chinese citizens fighting for Russia have been killed?").focus == "citizen"
     assert analyse("How many artillery rounds sent to Russia did Seoul confirm?").focus == "round"
