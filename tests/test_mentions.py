@@ -50,6 +50,9 @@ def _conflict(question: str, sentence: str, window: str | None = None) -> bool:
      "Notably, on September 13, Kim Jong Un held a summit with Russian President Vladimir Putin."),
     ("Which minerals did China ban for export to the European Union?",
      "These same minerals were banned for export to the United States by China."),
+    # a name the question uses elsewhere ("Russia's invasion"), put where it puts another
+    ("By what percentage have Chinese exports to North Korea grown since Russia's invasion of Ukraine?",
+     "Chinese exports to Russia have surged by more than 60% since the invasion of Ukraine."),
 ])
 def test_another_name_in_the_same_place_is_a_conflict(question, sentence):
     assert _conflict(question, sentence)
@@ -60,6 +63,8 @@ def test_another_name_in_the_same_place_is_a_conflict(question, sentence):
     ("Since when have UN Security Council sanctions applied?", "Given the above, the UNSC sanctions imposed since 2006."),
     ("In which currencies did Gazprom and CNPC agree to settle?",
      "Agreements: Gazprom and the China National Petroleum Corporation agreed to pay in rubles."),
+    ("How much have Chinese exports to Russia grown since Russia's invasion of Ukraine?",
+     "Chinese exports to Russia have surged by more than 60% since the invasion of Ukraine."),
 ])
 def test_another_name_for_the_same_one_is_no_conflict(question, sentence):
     assert not _conflict(question, sentence)
