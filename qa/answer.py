@@ -47,7 +47,7 @@ SPECIFIC_SHARE = 0.7
 
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is
 # often given without a cue word ("the deep links … make it challenging"), so its absence says little.
-TELLING_KINDS = ("number", "date", "entity")
+TELLING_KINDS = ("number", "date", "place", "entity")
 # Each confidence feature with the sign its weight must take: evidence for an answer (+1) or
 # against one (-1). eval/tune.py fits within these signs, so more evidence never lowers the
 # confidence; unconstrained, correlated features took the wrong sign and an off-topic question

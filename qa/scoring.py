@@ -106,6 +106,10 @@ EXTREMES = tuple(re.compile(rf"\b({'|'.join(group)})\b", re.I) for group in EXTR
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
+# "Where did … hold the summit?", "…, and where …": a place is asked for, named after a word for
+# where ("in Brussels", "at the Vostochny Cosmodrome"); a month after "in" is a date.
+PLACE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)where\b", re.I)
+PLACE = re.compile(rf"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?!(?:{MONTHS})\b)[A-Z][\w’'-]+")
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
 POSSESSIVE = re.compile(r"(’s|'s)$")
 LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …"): a heading, no detail
@@ -189,7 +193,8 @@ def figures(text: str) -> frozenset[str]:
 
 
 def answer_kind(question: str) -> str | None:
-    """What kind of answer the question asks for: "reason", "exchange", "number", "date", "entity" or None."""
+    """What kind of answer the question asks for: "reason", "exchange", "number", "date", "place", "entity"
+    or None."""
     if NAME_QUESTION.search(question):
         return "entity"
     if REASON_QUESTION.search(question):
@@ -200,6 +205,8 @@ def answer_kind(question: str) -> str | None:
         return "number"
     if DATE_QUESTION.search(question):
         return "date"
+    if PLACE_QUESTION.search(question):
+        return "place"
     if ENTITY_QUESTION.search(question):
         return "entity"
     return None
@@ -227,6 +234,8 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         return float(any(not BARE_NUMBER.fullmatch(m.group().strip().rstrip(",.")) for m in NUMBER.finditer(text)))
     if kind == "date":
         return float(bool(DATE.search(text)))
+    if kind == "place":
+        return float(bool(PLACE.search(text)))
     if kind == "reason":
         return float(bool(REASON.search(text)))
     if kind == "exchange":

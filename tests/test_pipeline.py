@@ -49,6 +49,12 @@ def test_a_question_naming_two_documents_is_answered_from_each(assistant):
     assert "3 million rounds" in by_doc["putins-deadly-gamble-china-north-korea-weapons.md"]
 
 
+def test_where_needs_a_place(assistant):
+    assert "in Brussels" in assistant.ask("Where was the EU Foreign Affairs Council meeting held?").answer
+    # the documents date the summit and name who met, but say nowhere where it was held
+    assert assistant.ask("Where did Kim Jong Un meet Vladimir Putin on September 13?").abstained
+
+
 def test_paraphrase_words_count_as_the_documents_but_not_what_is_asked_for(assistant):
     from qa.scoring import analyse
 

@@ -236,6 +236,16 @@ def test_a_who_question_asks_for_the_role_it_names():
     assert analyse("Who is Kim Jong Un?").focus is None  # a person, not a role
 
 
+def test_where_asks_for_a_place_named_after_a_word_for_where():
+    question = "Where did Kim Jong Un and Vladimir Putin hold their summit?"
+    assert answer_kind(question) == "place"
+    assert answer_kind("When and where was the meeting held?") == "date"  # its date is checked
+    assert answer_kind("Who decides where the money goes?") != "place"  # "where" in a clause
+    assert holds_kind("place", "The meeting was held on May 20 in Brussels.", question) == 1.0
+    assert holds_kind("place", "On September 13, Kim held a summit with Russian President Putin.", question) == 0.0
+    assert holds_kind("place", "The summit took place in May 2023.", question) == 0.0  # a month is no place
+
+
 def test_what_is_the_attribute_of_something_asks_for_that_attribute():
     assert analyse("What is the range of the attack drones?").focus == "rang"
     assert analyse("What was the outcome of the summit?").focus == "outcom"
