@@ -95,6 +95,12 @@ MEASURE_QUESTION = re.compile(r"\b(how long|how far(?! (below|above|behind|ahead
 MEASURE = re.compile(r"(\d[\d,.]*|\b(two|three|four|five|six|seven|eight|nine|ten|several))\s*(-\s*)?"
                      r"(miles?|mi|km|kilomet(er|re)s?|met(er|re)s?|feet|foot|yards?|years?|months?|weeks?|days?|hours?|"
                      r"decades?)\b", re.I)
+# A quantity asked in a unit of mass or volume is given in one: (what the question names, what the text must hold).
+_SCALE = r"\d[\d,.]*\s*(?:(?:million|billion|thousand)\s+)?"
+UNITS = ((re.compile(r"\b(tonnes?|tons?|kilo(gram)?s?|kg|pounds|lbs)\b", re.I),
+          re.compile(_SCALE + r"(?:metric\s+)?(tonnes?|tons?|t|kilo(gram)?s?|kg|pounds|lbs)\b", re.I)),
+         (re.compile(r"\b(barrels?|litres?|liters?|gallons?|cubic (met(er|re)s?|feet)|bcm)\b", re.I),
+          re.compile(_SCALE + r"(barrels?|bbl|litres?|liters?|gallons?|cubic (met(er|re)s?|feet)|m3|m³|bcm)\b", re.I)))
 MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars?|yuan|renminbi|rubles?|roubles?|won|euros?)\b",
                    re.I)  # an amount: "$360 million", "5 billion rubles" (not the word "rubles" alone)
 # A number or a date asked at an extreme ("the highest monthly value", "when did it peak") is
@@ -231,6 +237,9 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
             return float(bool(MEASURE.search(text)))
         if MONEY_QUESTION.search(question):
             return float(bool(MONEY.search(text)))
+        for asks, gives in UNITS:  # "how many tonnes": a quantity in tonnes, not "$1 billion worth"
+            if asks.search(question):
+                return float(bool(gives.search(text)))
         return float(any(not BARE_NUMBER.fullmatch(m.group().strip().rstrip(",.")) for m in NUMBER.finditer(text)))
     if kind == "date":
         return float(bool(DATE.search(text)))

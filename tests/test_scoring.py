@@ -236,6 +236,17 @@ def test_a_who_question_asks_for_the_role_it_names():
     assert analyse("Who is Kim Jong Un?").focus is None  # a person, not a role
 
 
+def test_a_quantity_asked_in_a_unit_of_mass_or_volume_is_given_in_one():
+    question = "How many tonnes of North Korean coal did China import in 2016?"
+    assert holds_kind("number", "China imported 2.5 million tonnes of coal in 2016.", question) == 1.0
+    assert holds_kind("number", "Beijing imported $1 billion worth of North Korean coal in 2016.", question) == 0.0
+    barrels = "How many barrels of oil did Russia deliver?"
+    assert holds_kind("number", "Russia delivered 1 million barrels of oil.", barrels) == 1.0
+    assert holds_kind("number", "Russia delivered oil worth $5 million.", barrels) == 0.0
+    # a price per unit is an amount of money
+    assert holds_kind("number", "It pays $230 per thousand cubic metres.", "What price per thousand cubic metres?") == 1.0
+
+
 def test_where_asks_for_a_place_named_after_a_word_for_where():
     question = "Where did Kim Jong Un and Vladimir Putin hold their summit?"
     assert answer_kind(question) == "place"
