@@ -112,6 +112,8 @@ EXTREMES = tuple(re.compile(rf"\b({'|'.join(group)})\b", re.I) for group in EXTR
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
+COMPASS = re.compile(r"(North|South|East|West)(ern)?")
+CAPITALISED = re.compile(r"[A-Z][\w’']*")
 # "Where did … hold the summit?", "…, and where …": a place is asked for, named after a word for
 # where ("in Brussels", "at the Vostochny Cosmodrome"); a month after "in" is a date.
 PLACE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)where\b", re.I)
@@ -253,9 +255,10 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         from qa.mentions import aliases  # mentions builds on this module
 
         asked, countries, acronyms, country_answers = _asked_names(question)
-        # a label's words are capitalised as a heading, not as names; a month is no name
+        # a label's words are capitalised as a heading, not as names; a month or a point of the
+        # compass ("Western sanctions") is no name
         for name in NAME.findall(LABEL.sub("", text)):
-            if DATE.fullmatch(name):
+            if DATE.fullmatch(name) or all(COMPASS.fullmatch(w) for w in CAPITALISED.findall(name)):
                 continue
             country = aliases().get(POSSESSIVE.sub("", name))
             if not set(terms(name)) <= asked and name not in acronyms and country not in countries \

@@ -236,6 +236,14 @@ def test_a_who_question_asks_for_the_role_it_names():
     assert analyse("Who is Kim Jong Un?").focus is None  # a person, not a role
 
 
+def test_a_point_of_the_compass_is_no_name():
+    question = "Which Russian banks were cut off from SWIFT?"
+    assert holds_kind("entity", "As Russia faces Western sanctions, it has turned to China.", question) == 0.0
+    assert holds_kind("entity", "It sustains the war despite Western-sanctioned shortages.", question) == 0.0
+    assert holds_kind("entity", "Sberbank and VTB were cut off.", question) == 1.0
+    assert holds_kind("entity", "The mines lie in South Hamgyong.", "Which province holds the mines?") == 1.0
+
+
 def test_a_quantity_asked_in_a_unit_of_mass_or_volume_is_given_in_one():
     question = "How many tonnes of North Korean coal did China import in 2016?"
     assert holds_kind("number", "China imported 2.5 million tonnes of coal in 2016.", question) == 1.0
