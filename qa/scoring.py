@@ -349,18 +349,13 @@ class TermStats:
         named = self.named_documents(question)
         if len(named) < 2:
             return []
-        cuts = [0]
+        cuts = []  # where the words of each document after the first begin
         for (_, _, end), (_, start, _) in zip(named, named[1:]):
-            between = question[end:start]
-            joins = list(COORDINATION.finditer(between))
-            cuts.append(end + (joins[-1].start() if joins else 0))
-        cuts.append(len(question))
+            joins = list(COORDINATION.finditer(question, end, start))
+            cuts.append(joins[-1].start() if joins else end)
         head, tail = question[:named[0][1]], question[named[-1][2]:]
-        asked = []
-        for i, (doc_id, start, end) in enumerate(named):
-            own = question[start if i == 0 else cuts[i]:cuts[i + 1] if i + 1 < len(named) else end]
-            asked.append((doc_id, " ".join(f"{head} {own} {tail}".split())))
-        return asked
+        return [(doc_id, " ".join(f"{head} {question[a:b]} {tail}".split()))
+                for (doc_id, _, _), a, b in zip(named, [named[0][1], *cuts], [*cuts, named[-1][2]])]
 
     def weight(self, term: str) -> float:
         """IDF of one stemmed term."""
