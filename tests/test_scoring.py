@@ -236,23 +236,25 @@ def test_a_who_question_asks_for_the_role_it_names():
     assert analyse("Who is Kim Jong Un?").focus is None  # a person, not a role
 
 
-def test_a_point_of_the_compass_is_no_name():
-    question = "Which Russian banks were cut off from SWIFT?"
-    assert holds_kind("entity", "As Russia faces Western sanctions, it has turned to China.", question) == 0.0
-    assert holds_kind("entity", "It sustains the war despite Western-sanctioned shortages.", question) == 0.0
-    assert holds_kind("entity", "Sberbank and VTB were cut off.", question) == 1.0
-    assert holds_kind("entity", "The mines lie in South Hamgyong.", "Which province holds the mines?") == 1.0
+BANKS, TONNES, BARRELS = ("Which Russian banks were cut off from SWIFT?", "How many tonnes of coal did China import?",
+                          "How many barrels of oil did Russia deliver?")
 
 
-def test_a_quantity_asked_in_a_unit_of_mass_or_volume_is_given_in_one():
-    question = "How many tonnes of North Korean coal did China import in 2016?"
-    assert holds_kind("number", "China imported 2.5 million tonnes of coal in 2016.", question) == 1.0
-    assert holds_kind("number", "Beijing imported $1 billion worth of North Korean coal in 2016.", question) == 0.0
-    barrels = "How many barrels of oil did Russia deliver?"
-    assert holds_kind("number", "Russia delivered 1 million barrels of oil.", barrels) == 1.0
-    assert holds_kind("number", "Russia delivered oil worth $5 million.", barrels) == 0.0
-    # a price per unit is an amount of money
-    assert holds_kind("number", "It pays $230 per thousand cubic metres.", "What price per thousand cubic metres?") == 1.0
+@pytest.mark.parametrize("kind,text,question,holds", [
+    # a point of the compass is no name
+    ("entity", "As Russia faces Western sanctions, it has turned to China.", BANKS, 0.0),
+    ("entity", "It sustains the war despite Western-sanctioned shortages.", BANKS, 0.0),
+    ("entity", "Sberbank and VTB were cut off.", BANKS, 1.0),
+    ("entity", "The mines lie in South Hamgyong.", "Which province holds the mines?", 1.0),
+    # a quantity asked in a unit of mass or volume is given in one; a price per unit is money
+    ("number", "China imported 2.5 million tonnes of coal in 2016.", TONNES, 1.0),
+    ("number", "Beijing imported $1 billion worth of North Korean coal in 2016.", TONNES, 0.0),
+    ("number", "Russia delivered 1 million barrels of oil.", BARRELS, 1.0),
+    ("number", "Russia delivered oil worth $5 million.", BARRELS, 0.0),
+    ("number", "It pays $230 per thousand cubic metres.", "What price per thousand cubic metres?", 1.0),
+])
+def test_what_holds_the_kind_of_answer_asked_for(kind, text, question, holds):
+    assert holds_kind(kind, text, question) == holds
 
 
 def test_where_asks_for_a_place_named_after_a_word_for_where():
