@@ -119,10 +119,11 @@ def conflicting_mention(question: str, sentence: str, window: str) -> bool:
         return False
     near_keys, near_terms = {m.key for m in mentions(window)} | countries_in(window), set(terms(window))
     asked_keys, question_terms = {m.key for m in asked}, set(terms(question))
-    said = [m for m in mentions(sentence) if m.key not in asked_keys and not m.terms & question_terms]
+    given = mentions(sentence)
+    said = [m for m in given if m.key not in asked_keys and not m.terms & question_terms]
     # a name the question uses elsewhere may still fill the wrong slot: "exports to Russia" for
     # "exports to North Korea since Russia's invasion"
-    moved = [m for m in mentions(sentence) if m.key in asked_keys and m.before in SLOT_WORDS
+    moved = [m for m in given if m.key in asked_keys and m.before in SLOT_WORDS
              and not any(a.key == m.key and a.before == m.before for a in asked)]
     for q in asked:
         if q.key in near_keys or (not q.country and q.terms <= near_terms):

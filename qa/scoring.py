@@ -233,15 +233,9 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         asked = figures(question)
         if asked:
             text = FIGURE.sub(lambda m: " " if m.group() in asked else m.group(), text)
-        if SHARE_QUESTION.search(question):
-            return float(bool(SHARE.search(text)))
-        if MEASURE_QUESTION.search(question):
-            return float(bool(MEASURE.search(text)))
-        if MONEY_QUESTION.search(question):
-            return float(bool(MONEY.search(text)))
-        for asks, gives in UNITS:  # "how many tonnes": a quantity in tonnes, not "$1 billion worth"
-            if asks.search(question):
-                return float(bool(gives.search(text)))
+        form = _number_form(question)
+        if form is not None:
+            return float(bool(form.search(text)))
         return float(any(not BARE_NUMBER.fullmatch(m.group().strip().rstrip(",.")) for m in NUMBER.finditer(text)))
     if kind == "date":
         return float(bool(DATE.search(text)))
@@ -265,6 +259,17 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
                     and not (country and not country_answers):
                 return 1.0
     return 0.0
+
+
+@lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
+def _number_form(question: str) -> re.Pattern | None:
+    """What a number asked must come with, the first that applies: a share ("what percentage"),
+    a length or span ("how long"), an amount of money ("what price"), a unit of mass or volume
+    ("how many tonnes": not "$1 billion worth"); None for any number."""
+    for asks, gives in ((SHARE_QUESTION, SHARE), (MEASURE_QUESTION, MEASURE), (MONEY_QUESTION, MONEY), *UNITS):
+        if asks.search(question):
+            return gives
+    return None
 
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
