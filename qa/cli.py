@@ -3,7 +3,8 @@
     qa index [--corpus DIR]          build or update the index (incremental)
     qa ask [--json] "QUESTION"       answer one question with citations
     qa serve [--port N]              the browser chat UI (indexes first if needed)
-    qa eval --set FILE --out DIR     retrieval and answer evals (see eval/README.md)
+    qa eval --set FILE --out DIR     retrieval and answer evals (see eval/README.md);
+                                     --baseline DIR compares with an earlier run
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", "--modes", dest="modes", nargs="+", choices=RETRIEVAL_MODES,
                    help="retrieval modes to compare side by side (default: the configured mode)")
     p.add_argument("--check", metavar="FILE", help="only validate an eval set against the corpus")
+    p.add_argument("--baseline", metavar="DIR",
+                   help="a previous report folder: print what got better or worse, and which questions changed")
     p.add_argument("--limit", type=int, help="only the first N questions")
     return parser
 

@@ -494,7 +494,7 @@ def confidence_metrics(confidences: list[float], answerable: list[bool]) -> dict
 
 # --- the runner ------------------------------------------------------------------------------------------
 def run_eval(assistant, items: list[dict], modes: list[str] | tuple[str, ...] | None, out_dir: str | Path,
-             progress: bool = True) -> dict:
+             progress: bool = True, eval_set: str | Path | None = None) -> dict:
     """Ask every item's question in every mode, score, write the report folder, return the summary.
 
     ``assistant`` is a ``qa.pipeline.Assistant`` with the corpus indexed. Each question is asked
@@ -502,7 +502,8 @@ def run_eval(assistant, items: list[dict], modes: list[str] | tuple[str, ...] | 
     is below ``RETRIEVAL_DEPTH`` the question is asked once more with ``top_k=RETRIEVAL_DEPTH``
     for the retrieval metrics only. Writes ``results.jsonl`` (the first mode),
     ``results-<mode>.jsonl`` (every mode, when several), ``summary.json``, ``report.md`` and
-    ``modes.png`` under ``out_dir``.
+    ``modes.png`` under ``out_dir``. ``eval_set`` names the file the items came from, so that a
+    later run can be compared with this one (``qa.comparison``).
     """
     from tqdm import tqdm
 
@@ -532,7 +533,9 @@ def run_eval(assistant, items: list[dict], modes: list[str] | tuple[str, ...] | 
         failures[mode] = [{k: r[k] for k in (KEY_ID, KEY_TYPE, KEY_QUESTION, "failures")} for r in rows if r["failures"]]
     summary = {
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "eval_set": str(eval_set) if eval_set is not None else None,
         "questions": len(items),
+        "question_ids": [item[KEY_ID] for item in items],
         "answerable": sum(item[KEY_TYPE] != UNANSWERABLE for item in items),
         "modes": modes,
         "primary_mode": modes[0],
@@ -702,6 +705,15 @@ def cli_eval(args, config: Config) -> int:
             print(error, file=sys.stderr)
         print(f"qa: {args.eval_set} has {len(errors)} error(s); fix them first (qa eval --check)", file=sys.stderr)
         return 1
+    baseline = None
+    if args.baseline:  # read first: --out may name the same folder, and a bad one should not cost a run
+        from qa.comparison import BaselineError, load_summary
+
+        try:
+            baseline = load_summary(args.baseline)
+        except BaselineError as exc:
+            print(f"qa: {exc}", file=sys.stderr)
+            return 1
     items = load_eval_set(args.eval_set)
     if args.limit is not None:
         items = items[:max(args.limit, 0)]
@@ -711,8 +723,16 @@ def cli_eval(args, config: Config) -> int:
     report = assistant.index(progress=False)  # incremental: evaluate the corpus as it is now
     if report.added or report.updated or report.removed:
         print(report.summary(), file=sys.stderr)
-    summary = run_eval(assistant, items, args.modes or [config.mode], args.out)
+    summary = run_eval(assistant, items, args.modes or [config.mode], args.out, eval_set=args.eval_set)
     print(markdown_table(summary_headers(summary), summary_table(summary)))
     out = Path(args.out)
     print(f"report: {out / REPORT_FILE}\nsummary: {out / SUMMARY_FILE}\nresults: {out / RESULTS_FILE}")
+    if baseline is not None:
+        from qa.comparison import COMPARISON_JSON, COMPARISON_REPORT, compare, render_comparison
+
+        comparison = compare(baseline, summary)
+        report = render_comparison(comparison, args.baseline)
+        (out / COMPARISON_JSON).write_text(json.dumps(comparison, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (out / COMPARISON_REPORT).write_text(report, encoding="utf-8")
+        print(f"\n{report}\ncomparison: {out / COMPARISON_REPORT}")
     return 0

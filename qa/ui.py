@@ -350,32 +350,35 @@ class ChatApp:
     # -- eval -----------------------------------------------------------------------------------
     def run_eval(self, upload: str | None, modes: list[str] | None, limit: float = 0):
         """The Eval tab: run the eval set (or an uploaded one) in ``modes``; returns a status line,
-        the metrics table and the modes plot."""
+        the metrics table, the modes plot and what changed since the previous run in the tab."""
         modes = [m for m in (modes or []) if m in RETRIEVAL_MODES]
         if not modes:
-            return "Choose at least one retrieval mode.", None, None
+            return "Choose at least one retrieval mode.", None, None, ""
         try:
-            from qa import evaluation
+            from qa import comparison, evaluation
         except ImportError:
-            return "The evaluation module is not available in this installation.", None, None
+            return "The evaluation module is not available in this installation.", None, None, ""
         try:
             path = Path(upload) if upload else default_eval_set()
             problem = eval_set_problem(path, self.config.corpus_dir, evaluation)
             if problem:
-                return problem, None, None
+                return problem, None, None, ""
             items = evaluation.load_eval_set(path)
             if limit and int(limit) > 0:
                 items = items[:int(limit)]
-            out = self.config.index_dir / EVAL_OUT / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+            out = self.config.index_dir / EVAL_OUT / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S-%f")
+            previous = _previous_run(out)
             started = time.perf_counter()
-            summary = evaluation.run_eval(self.assistant, items, modes, out, progress=True)
+            # by file name: an upload lands in a new temporary folder each time
+            summary = evaluation.run_eval(self.assistant, items, modes, out, progress=True, eval_set=path.name)
             table = _table(evaluation.summary_headers(summary), evaluation.summary_table(summary))
             plot = _image(out / evaluation.PLOT_FILE)
+            changes = _changes_since(previous, summary, comparison)
         except Exception as exc:  # noqa: BLE001
             log.exception("eval failed")
-            return FAILED.format(kind=type(exc).__name__), None, None
+            return FAILED.format(kind=type(exc).__name__), None, None, ""
         return (f"Evaluated {len(items)} questions in {', '.join(modes)} ({time.perf_counter() - started:.0f} s); "
-                f"report in the index folder: `{out.relative_to(self.config.index_dir)}`"), table, plot
+                f"report in the index folder: `{out.relative_to(self.config.index_dir)}`"), table, plot, changes
 
 
 def remember(cited: dict, answer: Answer) -> dict:
@@ -385,6 +388,29 @@ def remember(cited: dict, answer: Answer) -> dict:
         label = f"[{c.marker}] {answer.question[:60]}"
         cited.setdefault(c.doc_id, []).append({"start": c.start, "end": c.end, "label": label})
     return cited
+
+
+def _previous_run(out: Path) -> Path | None:
+    """The latest eval run of the Eval tab before ``out`` (its folders are named by start time)."""
+    root = out.parent
+    earlier = sorted((p for p in root.iterdir() if p.is_dir() and p.name < out.name), reverse=True) \
+        if root.is_dir() else []
+    return earlier[0] if earlier else None
+
+
+def _changes_since(previous: Path | None, summary: dict, comparison) -> str:
+    """Markdown of what changed since ``previous`` (a report folder), when it ran the same eval set
+    in a mode this run measured; else ""."""
+    if previous is None:
+        return ""
+    try:
+        baseline = comparison.load_summary(previous)
+    except comparison.BaselineError:  # a run that crashed midway, or an older report
+        return ""
+    changes = comparison.compare(baseline, summary)
+    if not changes["same_set"] or not changes["modes"]:
+        return ""
+    return comparison.render_comparison(changes, f"the previous run ({previous.name})", escape_markdown)
 
 
 def default_eval_set() -> Path:
@@ -512,11 +538,12 @@ def build(assistant: Assistant):
             eval_status = gr.Markdown(elem_id="qa-eval-status")
             eval_table = gr.Dataframe(label="Metrics per mode", interactive=False, elem_id="qa-eval-table")
             eval_plot = gr.Image(label="Modes", type="pil", interactive=False, elem_id="qa-eval-plot")
+            eval_changes = gr.Markdown(elem_id="qa-eval-changes")
 
             def run_eval(upload, modes, limit, progress=gr.Progress(track_tqdm=True)):
                 return app.run_eval(upload, modes, limit)
 
-            run.click(run_eval, [eval_file, eval_modes, eval_limit], [eval_status, eval_table, eval_plot],
+            run.click(run_eval, [eval_file, eval_modes, eval_limit], [eval_status, eval_table, eval_plot, eval_changes],
                       api_visibility="private", concurrency_limit=1)
         gr.api(app.ask_json, api_name="ask", concurrency_id=CPU_BOUND)
     return demo

@@ -231,3 +231,7 @@ def test_eval_tab_shows_table_and_plot(page):
     assert "hit@1" in page.locator("#qa-eval-table").inner_text()
     page.wait_for_selector("#qa-eval-plot img", timeout=20_000)
     shot(page, "10-eval")
+    page.click("#qa-eval-run")  # again: the tab now says what changed since the first run
+    page.wait_for_selector("#qa-eval-changes:has-text('Compared with the previous run')", timeout=ANSWER_S * 2000)
+    assert "No question changed." in page.locator("#qa-eval-changes").inner_text()
+    shot(page, "11-eval-changes")

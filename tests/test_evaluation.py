@@ -264,6 +264,20 @@ def test_qa_eval_end_to_end(indexed, tmp_path, capsys):
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| metric | bm25 | rerank |" in report and "## Failures" in report and "modes.png" in report
     assert (out / "modes.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert summary["question_ids"] == list(SUBSET_IDS) and summary["eval_set"].endswith("subset.jsonl")
+
+    # the same set again against this run: answers are deterministic, so nothing changed
+    again = tmp_path / "again"
+    code = main(["eval", "--set", str(tmp_path / "subset.jsonl"), "--out", str(again), "--mode", "rerank",
+                 "--baseline", str(out), "--index-dir", str(config.index_dir), "--corpus", str(config.corpus_dir)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert f"# Compared with {out}" in printed and "No question changed." in printed
+    compared = json.loads((again / "comparison.json").read_text(encoding="utf-8"))
+    assert compared["modes"] == ["rerank"] and compared["same_set"]  # bm25 was measured by the baseline only
+    accuracy = next(r for r in compared["metrics"]["rerank"] if r["metric"] == ev.M_ACCURACY)
+    assert accuracy["delta"] == 0 and accuracy["before"] == summary["metrics"]["rerank"][ev.M_ACCURACY]
+    assert (again / "comparison.md").read_text(encoding="utf-8") in printed
 
 
 @pytest.mark.slow

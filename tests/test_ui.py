@@ -163,10 +163,12 @@ def test_launched_app_answers_over_the_api(assistant):
 @pytest.mark.slow
 def test_eval_tab_runs_the_eval_set(assistant, tmp_path):
     app = ChatApp(assistant)
-    status, table, plot = app.run_eval(None, ["bm25", "nonsense"], 3)
+    status, table, plot, changes = app.run_eval(None, ["bm25", "nonsense"], 3)
     assert status.startswith("Evaluated 3 questions in bm25"), status
     assert list(table.columns) == ["metric", "bm25"] and len(table) > 5
     assert plot is not None and plot.size[0] > 100
+    status, _, _, changes = app.run_eval(None, ["bm25"], 3)
+    assert changes.startswith("# Compared with the previous run") and "No question changed." in changes
 
 
 @pytest.mark.parametrize("content, message", [
@@ -178,8 +180,8 @@ def test_eval_tab_runs_the_eval_set(assistant, tmp_path):
 def test_eval_tab_reports_a_bad_eval_set(assistant, tmp_path, content, message):
     path = tmp_path / "set.jsonl"
     path.write_text(content, encoding="utf-8")
-    status, table, plot = ChatApp(assistant).run_eval(str(path), ["bm25"], 0)
-    assert message in status and table is None and plot is None
+    status, table, plot, changes = ChatApp(assistant).run_eval(str(path), ["bm25"], 0)
+    assert message in status and table is None and plot is None and changes == ""
     wrong = tmp_path / "set.csv"
     wrong.write_text("a,b\n")
     assert "must be a .jsonl" in ChatApp(assistant).run_eval(str(wrong), ["bm25"], 0)[0]
