@@ -55,7 +55,8 @@ def compare(baseline: dict, current: dict) -> dict:
     run asked, and whether both ran the same eval set file."""
     modes = [m for m in current["modes"] if m in baseline["modes"]]
     before_ids, after_ids = baseline["question_ids"], current["question_ids"]
-    shared = [i for i in after_ids if i in set(before_ids)]
+    asked_before, asked_now = set(before_ids), set(after_ids)
+    shared = [i for i in after_ids if i in asked_before]
     return {
         "baseline_created": baseline.get("created"),
         "created": current.get("created"),
@@ -64,8 +65,8 @@ def compare(baseline: dict, current: dict) -> dict:
         "modes": modes,
         "metrics": {m: _metric_changes(baseline["metrics"][m], current["metrics"][m]) for m in modes},
         "questions": {m: _question_changes(baseline["failures"][m], current["failures"][m], shared) for m in modes},
-        "only_baseline": [i for i in before_ids if i not in set(after_ids)],
-        "only_current": [i for i in after_ids if i not in set(before_ids)],
+        "only_baseline": [i for i in before_ids if i not in asked_now],
+        "only_current": [i for i in after_ids if i not in asked_before],
     }
 
 
