@@ -731,8 +731,8 @@ def cli_eval(args, config: Config) -> int:
         from qa.comparison import COMPARISON_JSON, COMPARISON_REPORT, compare, render_comparison
 
         comparison = compare(baseline, summary)
-        report = render_comparison(comparison, args.baseline)
+        text = render_comparison(comparison, args.baseline)
         (out / COMPARISON_JSON).write_text(json.dumps(comparison, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        (out / COMPARISON_REPORT).write_text(report, encoding="utf-8")
-        print(f"\n{report}\ncomparison: {out / COMPARISON_REPORT}")
+        (out / COMPARISON_REPORT).write_text(text, encoding="utf-8")
+        print(f"\n{text}\ncomparison: {out / COMPARISON_REPORT}")
     return 0

@@ -367,13 +367,12 @@ class ChatApp:
             if limit and int(limit) > 0:
                 items = items[:int(limit)]
             out = self.config.index_dir / EVAL_OUT / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S-%f")
-            previous = _previous_run(out)
             started = time.perf_counter()
             # by file name: an upload lands in a new temporary folder each time
             summary = evaluation.run_eval(self.assistant, items, modes, out, progress=True, eval_set=path.name)
             table = _table(evaluation.summary_headers(summary), evaluation.summary_table(summary))
             plot = _image(out / evaluation.PLOT_FILE)
-            changes = _changes_since(previous, summary, comparison)
+            changes = _changes_since_last_run(out, summary, comparison)
         except Exception as exc:  # noqa: BLE001
             log.exception("eval failed")
             return FAILED.format(kind=type(exc).__name__), None, None, ""
@@ -390,27 +389,19 @@ def remember(cited: dict, answer: Answer) -> dict:
     return cited
 
 
-def _previous_run(out: Path) -> Path | None:
-    """The latest eval run of the Eval tab before ``out`` (its folders are named by start time)."""
+def _changes_since_last_run(out: Path, summary: dict, comparison) -> str:
+    """Markdown of what changed since the latest earlier run of the Eval tab (its folders sit
+    next to ``out``, named by start time) of the same eval set in a mode this run measured; "" if none."""
     root = out.parent
-    earlier = sorted((p for p in root.iterdir() if p.is_dir() and p.name < out.name), reverse=True) \
-        if root.is_dir() else []
-    return earlier[0] if earlier else None
-
-
-def _changes_since(previous: Path | None, summary: dict, comparison) -> str:
-    """Markdown of what changed since ``previous`` (a report folder), when it ran the same eval set
-    in a mode this run measured; else ""."""
-    if previous is None:
-        return ""
-    try:
-        baseline = comparison.load_summary(previous)
-    except comparison.BaselineError:  # a run that crashed midway, or an older report
-        return ""
-    changes = comparison.compare(baseline, summary)
-    if not changes["same_set"] or not changes["modes"]:
-        return ""
-    return comparison.render_comparison(changes, f"the previous run ({previous.name})", escape_markdown)
+    for previous in sorted((p for p in root.iterdir() if p.is_dir() and p.name < out.name), reverse=True):
+        try:
+            baseline = comparison.load_summary(previous)
+        except comparison.BaselineError:  # a run that crashed midway, or an older report
+            continue
+        changes = comparison.compare(baseline, summary)
+        if changes["same_set"] and changes["modes"]:
+            return comparison.render_comparison(changes, f"the previous run ({previous.name})", escape_markdown)
+    return ""
 
 
 def default_eval_set() -> Path:

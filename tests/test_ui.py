@@ -11,8 +11,8 @@ import pytest
 
 from qa.config import Config
 from qa.schema import Answer, Citation
-from qa.ui import (ALL_DOCUMENTS, CPU_BOUND, ChatApp, answer_markdown, build, check_exposure, document_html,
-                   escape_markdown, launch, safe_upload_name, sources_html)
+from qa.ui import (ALL_DOCUMENTS, CPU_BOUND, ChatApp, answer_markdown, build, check_exposure, default_eval_set,
+                   document_html, escape_markdown, launch, safe_upload_name, sources_html)
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,6 +167,13 @@ def test_eval_tab_runs_the_eval_set(assistant, tmp_path):
     assert status.startswith("Evaluated 3 questions in bm25"), status
     assert list(table.columns) == ["metric", "bm25"] and len(table) > 5
     assert plot is not None and plot.size[0] > 100
+    status, _, _, changes = app.run_eval(None, ["bm25"], 3)
+    assert changes.startswith("# Compared with the previous run") and "No question changed." in changes
+    # a run of another set in between: the next run of the default set still finds its own last run
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(default_eval_set().read_text(encoding="utf-8").splitlines(keepends=True)[:2]),
+                     encoding="utf-8")
+    assert app.run_eval(str(other), ["bm25"], 0)[3] == ""  # no earlier run of other.jsonl
     status, _, _, changes = app.run_eval(None, ["bm25"], 3)
     assert changes.startswith("# Compared with the previous run") and "No question changed." in changes
 
