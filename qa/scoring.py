@@ -582,11 +582,15 @@ class ScoredSentence:
     heading: bool = False  # a markdown heading line: context, never an answer
     reference: bool = False  # in a bibliography entry: it cites a work, it states nothing
     cue: bool = False  # ``typed`` is a cue word (a why- or exchange question), not a figure, date or name
+    # similarity to the question under the query adapter (qa/adapter.py), which ranks the sentence;
+    # ``semantic`` stays the model's own, which the confidence reads. None: no adapter.
+    adapted: float | None = None
 
     def weigh(self, weights: SentenceWeights) -> float:
         """Set and return the sentence's score under ``weights``."""
         typed = weights.typed * (weights.cue if self.cue else 1.0)
-        self.score = (weights.semantic * self.semantic + weights.lexical * self.lexical + typed * self.typed
+        similarity = self.semantic if self.adapted is None else self.adapted
+        self.score = (weights.semantic * similarity + weights.lexical * self.lexical + typed * self.typed
                       + weights.novelty * self.novelty + weights.source * self.source
                       - weights.conflict * self.conflict)
         return self.score
@@ -608,9 +612,11 @@ def sentence_text(chunk: Chunk, sentence: Sentence) -> str:
 
 
 def score_sentences(question: Question, query_embedding, passages: list[Passage], embeddings: dict,
-                    stats: TermStats, weights: SentenceWeights, key) -> list[ScoredSentence]:
-    """Score every sentence of ``passages``; ``embeddings[key(chunk, sentence)]`` is its vector."""
+                    stats: TermStats, weights: SentenceWeights, key, adapted_embedding=None) -> list[ScoredSentence]:
+    """Score every sentence of ``passages``; ``embeddings[key(chunk, sentence)]`` is its vector.
+    ``adapted_embedding``: the question vector under the query adapter, which ranks the sentences."""
     q = np.asarray(query_embedding, dtype=np.float32)
+    qa = None if adapted_embedding is None else np.asarray(adapted_embedding, dtype=np.float32)
     related = question.related_terms
     scored = []
     for passage in passages:
@@ -621,7 +627,9 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
         for i, sent in enumerate(chunk.sentences):
             text = sentence_text(chunk, sent)
             vector = embeddings.get(key(chunk, sent))
-            semantic = float(np.dot(q, np.asarray(vector, dtype=np.float32))) if vector is not None else 0.0
+            v = np.asarray(vector, dtype=np.float32) if vector is not None else None
+            semantic = float(np.dot(q, v)) if v is not None else 0.0
+            adapted = None if qa is None else float(np.dot(qa, v)) if v is not None else 0.0
             own = set(terms(text))
             # "The former banned coal…": the sentence it refers back to names its subject
             anaphoric = REFERS_BACK.match(text)
@@ -637,7 +645,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,
                                conflicting_numbers(question.figures, context),
                                heading=is_heading(chunk.text, local), reference=is_reference(chunk.text, local),
-                               cue=question.kind in CUE_KINDS)
+                               cue=question.kind in CUE_KINDS, adapted=adapted)
             s.weigh(weights)
             scored.append(s)
     return scored

@@ -1,0 +1,178 @@
+"""Fit the query adapter (qa/adapter.py) and the confidence that goes with it, reproducibly.
+
+    .venv/bin/python eval/adapter.py [--set eval/qa.jsonl …] [--index-dir DIR] [--out FILE] [--loso]
+
+1. Retrieves each question part's candidates once, with the adapter off (``eval/tune.py``'s
+   ``collect``), and labels each candidate sentence relevant when it holds an evidence string or a
+   gold answer (the test of a precise citation).
+2. Fits the adapter on every answerable part of the sets and writes it (default:
+   ``qa/adapter.ADAPTER_FILE``, which the assistant loads).
+3. Fits the logistic confidence (``eval/tune.py``'s model and threshold rule) on features whose
+   rankings come from adapters that never saw the set: for each set, an adapter fitted on the
+   others (cross-fitting). Fitted on the full adapter's own rankings the confidence trusts
+   rankings that are better on the fitting questions than on new ones.
+4. ``--loso``: leave one set out, for each set: the adapter and the confidence fitted on the other
+   sets (the confidence cross-fitted as in 3), that set answered with and without the adapter.
+   This is the figure that says whether the adapter generalises to questions it never saw.
+
+Prints the confidence values to put in ``qa/config.py`` (then run ``eval/calibrate.py``).
+Never fitted on ``holdout.jsonl`` or ``unseen.jsonl``: they measure what the fit generalises to.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+import numpy as np
+
+from qa.adapter import ADAPTER_FILE, OFF, Example, QueryAdapter, fit_adapter
+from qa.answer import CONFIDENCE_FEATURES, combine, compose
+from qa.config import Config
+from qa.evaluation import answer_is_correct, citation_checks, citation_is_precise, load_eval_set
+from qa.pipeline import Assistant
+from qa.rerank import sentence_weights
+from qa.scoring import analyse
+from qa.store import sentence_id
+
+import tune
+
+SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl", "eval/blind.jsonl",
+        "eval/abstain.jsonl"]
+
+
+def examples(assistant: Assistant, rows, config: Config) -> list[Example]:
+    """The fitting data of every answerable question part with a relevant candidate sentence."""
+    weights = sentence_weights(config)
+    found = []
+    for item, parts in rows:
+        for _, cands in parts:
+            relevant = np.array([bool(item["answers"]) and citation_is_precise(s.text, item["evidence"], item["answers"])
+                                 for s in cands.sentences])
+            if not relevant.any():
+                continue
+            _, vectors = assistant.retriever.store.embeddings([], [sentence_id(s.passage.chunk, s.sentence)
+                                                                  for s in cands.sentences])
+            sentences = np.array([vectors[sentence_id(s.passage.chunk, s.sentence)] for s in cands.sentences],
+                                 dtype=np.float32)
+            rest = np.array([s.weigh(weights) - config.w_semantic * s.semantic for s in cands.sentences],
+                            dtype=np.float32)
+            found.append(Example(np.asarray(cands.query, dtype=np.float32), sentences, relevant, rest))
+    return found
+
+
+def adapt(assistant: Assistant, rows, adapter: QueryAdapter | None) -> None:
+    """Set every candidate sentence's ``adapted`` similarity under ``adapter`` (None: none)."""
+    for _, parts in rows:
+        for _, cands in parts:
+            query = adapter.apply(cands.query) if adapter else None
+            _, vectors = assistant.retriever.store.embeddings([], [sentence_id(s.passage.chunk, s.sentence)
+                                                                  for s in cands.sentences])
+            for s in cands.sentences:
+                s.adapted = None if query is None else float(np.dot(query, vectors[sentence_id(s.passage.chunk,
+                                                                                             s.sentence)]))
+
+
+def fitted_confidence(matrices: list[tuple[np.ndarray, np.ndarray]], config: Config) -> Config:
+    """``config`` with the logistic confidence and its threshold fitted on (features, answerable) pairs."""
+    x, y = np.vstack([m[0] for m in matrices]), np.concatenate([m[1] for m in matrices])
+    w = tune.fit_logistic(x, y)
+    return config.replace(confidence=tuple(float(v) for v in w), abstain_threshold=tune.pick_threshold(tune.predict(w, x), y))
+
+
+def cross_fitted_confidence(assistant: Assistant, rows_by_set: dict, data: dict, config: Config) -> Config:
+    """``config`` with the confidence fitted on cross-fitted rankings (step 3)."""
+    matrices = []
+    for name, rows in rows_by_set.items():
+        adapt(assistant, rows, fit_adapter([e for other, found in data.items() if other != name for e in found],
+                                           config.w_semantic))
+        matrices.append(tune.feature_matrix(rows, config, assistant.retriever.stats))
+    return fitted_confidence(matrices, config)
+
+
+def answer_set(assistant: Assistant, rows, config: Config) -> dict:
+    """Right answers, false abstentions, abstentions and precise citations of ``rows``'s questions
+    answered under ``config``, from their collected candidates (as ``Assistant.ask`` answers)."""
+    counts = dict.fromkeys(("answerable", "right", "false_abstentions", "unanswerable", "abstentions", "cited",
+                            "precise"), 0)
+    stats = assistant.retriever.stats
+    for item, parts in rows:
+        answers = [compose(q, *tune.rank_part(cands, config), stats, config) for q, cands in parts]
+        answer = answers[0] if len(answers) == 1 else combine(analyse(item["question"]), answers)
+        if not item["answers"]:
+            counts["unanswerable"] += 1
+            counts["abstentions"] += answer.abstained
+            continue
+        counts["answerable"] += 1
+        counts["false_abstentions"] += answer.abstained
+        if not answer.abstained:
+            counts["right"] += answer_is_correct(answer.answer, item["answers"], item["match"])
+            checks = citation_checks([c.to_dict() for c in answer.citations], item["evidence"], item["answers"])
+            counts["cited"] += len(checks)
+            counts["precise"] += sum(c["precise"] for c in checks)
+    return counts
+
+
+def leave_one_set_out(assistant: Assistant, rows_by_set: dict, data: dict, config: Config) -> None:
+    """Step 4: print each set answered without and with an adapter fitted on the others."""
+    def line(c: dict) -> str:
+        return (f"right {c['right']}/{c['answerable']}, false abstentions {c['false_abstentions']}, "
+                f"abstentions {c['abstentions']}/{c['unanswerable']}, citation precision "
+                f"{c['precise'] / max(c['cited'], 1):.3f}")
+
+    totals = {}
+    for name, rows in rows_by_set.items():
+        others_rows = {n: r for n, r in rows_by_set.items() if n != name}
+        others_data = {n: d for n, d in data.items() if n != name}
+        results = {}
+        for label, adapter in (("without", None),
+                               ("with", fit_adapter([e for d in others_data.values() for e in d], config.w_semantic))):
+            if adapter is None:
+                for r in others_rows.values():
+                    adapt(assistant, r, None)
+                fold = fitted_confidence([tune.feature_matrix(r, config, assistant.retriever.stats)
+                                          for r in others_rows.values()], config)
+            else:
+                fold = cross_fitted_confidence(assistant, others_rows, others_data, config)
+            adapt(assistant, rows, adapter)
+            results[label] = answer_set(assistant, rows, fold)
+            for k, v in results[label].items():
+                totals.setdefault(label, {}).setdefault(k, 0)
+                totals[label][k] += v
+        print(f"{name}: without {line(results['without'])}\n{' ' * len(name)}  with    {line(results['with'])}",
+              flush=True)
+    print(f"all: without {line(totals['without'])}\n     with    {line(totals['with'])}")
+
+
+def main(argv=None) -> int:
+    """Run the procedure, write the adapter and print the confidence."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", nargs="+", default=SETS,
+                        help="eval sets to fit on (never eval/holdout.jsonl or eval/unseen.jsonl)")
+    parser.add_argument("--index-dir", default=None)
+    parser.add_argument("--out", default=str(ADAPTER_FILE))
+    parser.add_argument("--loso", action="store_true", help="also report leave-one-set-out figures (step 4)")
+    args = parser.parse_args(argv)
+    config = Config.load(index_dir=args.index_dir, query_adapter=OFF)
+    assistant = Assistant(config)
+    assistant.index(progress=False)
+    rows_by_set = {path: tune.collect(assistant, load_eval_set(path)) for path in args.set}
+    data = {path: examples(assistant, rows, config) for path, rows in rows_by_set.items()}
+    print(f"{sum(len(d) for d in data.values())} question parts with a relevant candidate sentence", flush=True)
+    adapter = fit_adapter([e for d in data.values() for e in d], config.w_semantic)
+    adapter.meta["sets"] = args.set
+    adapter.save(args.out)
+    print(f"wrote {args.out}", flush=True)
+    if args.loso:
+        leave_one_set_out(assistant, rows_by_set, data, config)
+    fitted = cross_fitted_confidence(assistant, rows_by_set, data, config)
+    print("\nPut in qa/config.py (then calibrate with eval/calibrate.py):")
+    print(f"    abstain_threshold = {math.floor(fitted.abstain_threshold * 1e4) / 1e4}")
+    print(f"    confidence = ({', '.join(f'{v:.3f}' for v in fitted.confidence)})  "
+          f"# bias, {', '.join(CONFIDENCE_FEATURES)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

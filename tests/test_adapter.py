@@ -1,0 +1,133 @@
+"""The query adapter: its arithmetic, its file, its fit on data with a known answer, and that the
+reranker ranks sentences by it while the confidence keeps the model's own similarity."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from qa.adapter import ADAPTER_FILE, OFF, Example, QueryAdapter, fit_adapter, load_adapter
+from qa.scoring import analyse
+from qa.store import sentence_id
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return (v / np.linalg.norm(v, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def test_no_change_is_the_identity_and_vectors_stay_unit_length():
+    q = _unit(np.arange(1, 5, dtype=np.float32))
+    assert np.allclose(QueryAdapter(np.zeros((4, 4), np.float32)).apply(q), q)
+    turned = QueryAdapter(np.eye(4, dtype=np.float32)[::-1]).apply(q)
+    assert np.linalg.norm(turned) == pytest.approx(1.0) and not np.allclose(turned, q)
+
+
+def test_a_vector_of_another_size_is_a_clear_error():
+    with pytest.raises(ValueError, match="QA_QUERY_ADAPTER=off"):
+        QueryAdapter(np.zeros((4, 4), np.float32)).apply(np.ones(3))
+
+
+def test_save_load_round_trip_off_and_missing(tmp_path):
+    adapter = QueryAdapter(np.random.default_rng(0).normal(size=(4, 4)).astype(np.float32), {"sets": ["a"]})
+    adapter.save(tmp_path / "a.npz")
+    loaded = load_adapter(str(tmp_path / "a.npz"))
+    assert np.array_equal(loaded.delta, adapter.delta) and loaded.meta == {"sets": ["a"]}
+    assert load_adapter(OFF) is None
+    with pytest.raises(FileNotFoundError, match="eval/adapter.py"):
+        load_adapter(str(tmp_path / "missing.npz"))
+
+
+def test_the_shipped_adapter_fits_the_model_and_never_saw_the_held_out_sets():
+    adapter = load_adapter("")
+    assert adapter.delta.shape == (384, 384)
+    assert not {"eval/holdout.jsonl", "eval/unseen.jsonl"} & set(adapter.meta["sets"])
+    assert json.dumps(adapter.meta)  # what it was fitted on travels with it
+    assert ADAPTER_FILE.is_file()
+
+
+def _synthetic(rng, turn: np.ndarray, n: int) -> list[Example]:
+    """Questions whose answer sentence is the question vector turned by ``turn``; among the
+    distractors, one restates the question (the question's own vector, slightly blurred)."""
+    found = []
+    for _ in range(n):
+        q = _unit(rng.normal(size=8))
+        answer = _unit(turn @ q)
+        restating = _unit(q + 0.05 * rng.normal(size=8))
+        others = _unit(rng.normal(size=(4, 8)))
+        sentences = np.vstack([answer, restating, others]).astype(np.float32)
+        found.append(Example(q, sentences, np.array([True] + [False] * 5), np.zeros(6, np.float32)))
+    return found
+
+
+def test_the_fit_learns_a_turn_that_holds_for_questions_it_never_saw():
+    rng = np.random.default_rng(0)
+    turn = np.linalg.qr(rng.normal(size=(8, 8)))[0]
+    turn = _unit(np.eye(8) + 1.5 * turn)  # answers lean away from the question's own direction
+    train, test = _synthetic(rng, turn, 200), _synthetic(rng, turn, 100)
+
+    def top1(adapter):
+        hits = 0
+        for e in test:
+            q = e.query if adapter is None else adapter.apply(e.query)
+            hits += int(np.argmax(e.sentences @ q) == 0)
+        return hits / len(test)
+
+    before = top1(None)
+    after = top1(fit_adapter(train, w_semantic=1.0, l2=1e-4, steps=200))
+    assert before < 0.5  # the restating sentence wins without the adapter
+    assert after > 0.9
+
+
+@pytest.mark.slow
+def test_sentences_are_ranked_by_the_adapted_similarity_and_the_confidence_reads_the_model_s(assistant):
+    from qa.pipeline import Assistant
+
+    q = analyse("Why did China keep supporting North Korea's economy?")
+    retriever = assistant.retriever
+    pool, embedding = retriever.candidates(q, "rerank", 5, None)
+    adapted = retriever.reranker.features(q, embedding, pool).sentences
+    adapter = load_adapter("")
+    query = adapter.apply(embedding)
+    s = adapted[0]
+    _, vectors = retriever.store.embeddings([], [sentence_id(s.passage.chunk, s.sentence)])
+    vector = np.asarray(vectors[sentence_id(s.passage.chunk, s.sentence)], dtype=np.float32)
+    assert s.adapted == pytest.approx(float(query @ vector), abs=1e-5)
+    assert s.semantic == pytest.approx(float(np.asarray(embedding, dtype=np.float32) @ vector), abs=1e-5)
+    assert any(abs(x.adapted - x.semantic) > 1e-3 for x in adapted)
+
+    plain = Assistant(assistant.config.replace(query_adapter=OFF)).retriever
+    assert plain.reranker.adapter is None
+    assert all(x.adapted is None for x in plain.reranker.features(q, embedding, pool).sentences)
+
+
+def test_fitting_nothing_is_a_clear_error():
+    with pytest.raises(ValueError, match="no question"):
+        fit_adapter([], w_semantic=0.45)
+
+
+@pytest.mark.slow
+def test_the_fitting_script_writes_an_adapter_the_assistant_loads(tmp_path, corpus_copy, capsys, monkeypatch):
+    """eval/adapter.py end to end on two small sets (the shipped fit uses six)."""
+    import importlib.util
+    import sys
+
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus_copy))
+    sys.path.insert(0, str(ROOT / "eval"))  # the script imports eval/tune.py as its neighbour
+    try:
+        spec = importlib.util.spec_from_file_location("adapter_fit", ROOT / "eval" / "adapter.py")
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        out = tmp_path / "adapter.npz"
+        assert script.main(["--set", str(ROOT / "eval" / "blind.jsonl"), str(ROOT / "eval" / "abstain.jsonl"),
+                            "--index-dir", str(tmp_path / "index"), "--out", str(out)]) == 0
+    finally:
+        sys.path.remove(str(ROOT / "eval"))
+    adapter = load_adapter(str(out))
+    assert adapter.delta.shape == (384, 384) and np.abs(adapter.delta).max() > 0
+    assert adapter.meta["examples"] > 50
+    printed = capsys.readouterr().out
+    assert "abstain_threshold = " in printed and "confidence = (" in printed
