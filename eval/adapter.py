@@ -42,23 +42,29 @@ SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl",
         "eval/abstain.jsonl"]
 
 
+def sentence_vectors(assistant: Assistant, cands) -> np.ndarray:
+    """The stored vectors of a question part's candidate sentences, in order."""
+    ids = [sentence_id(s.passage.chunk, s.sentence) for s in cands.sentences]
+    _, vectors = assistant.retriever.store.embeddings([], ids)
+    return np.array([vectors[i] for i in ids], dtype=np.float32)
+
+
 def examples(assistant: Assistant, rows, config: Config) -> list[Example]:
     """The fitting data of every answerable question part with a relevant candidate sentence."""
     weights = sentence_weights(config)
     found = []
     for item, parts in rows:
         for _, cands in parts:
-            relevant = np.array([bool(item["answers"]) and citation_is_precise(s.text, item["evidence"], item["answers"])
+            relevant = np.array([bool(item["answers"])
+                                 and citation_is_precise(s.text, item["evidence"], item["answers"])
                                  for s in cands.sentences])
             if not relevant.any():
                 continue
-            _, vectors = assistant.retriever.store.embeddings([], [sentence_id(s.passage.chunk, s.sentence)
-                                                                  for s in cands.sentences])
-            sentences = np.array([vectors[sentence_id(s.passage.chunk, s.sentence)] for s in cands.sentences],
-                                 dtype=np.float32)
+            # collected with the adapter off: the score's similarity term is the model's own
             rest = np.array([s.weigh(weights) - config.w_semantic * s.semantic for s in cands.sentences],
                             dtype=np.float32)
-            found.append(Example(np.asarray(cands.query, dtype=np.float32), sentences, relevant, rest))
+            found.append(Example(np.asarray(cands.query, dtype=np.float32), sentence_vectors(assistant, cands),
+                                 relevant, rest))
     return found
 
 
@@ -66,19 +72,17 @@ def adapt(assistant: Assistant, rows, adapter: QueryAdapter | None) -> None:
     """Set every candidate sentence's ``adapted`` similarity under ``adapter`` (None: none)."""
     for _, parts in rows:
         for _, cands in parts:
-            query = adapter.apply(cands.query) if adapter else None
-            _, vectors = assistant.retriever.store.embeddings([], [sentence_id(s.passage.chunk, s.sentence)
-                                                                  for s in cands.sentences])
-            for s in cands.sentences:
-                s.adapted = None if query is None else float(np.dot(query, vectors[sentence_id(s.passage.chunk,
-                                                                                             s.sentence)]))
+            similarities = sentence_vectors(assistant, cands) @ adapter.apply(cands.query) if adapter else None
+            for i, s in enumerate(cands.sentences):
+                s.adapted = None if similarities is None else float(similarities[i])
 
 
 def fitted_confidence(matrices: list[tuple[np.ndarray, np.ndarray]], config: Config) -> Config:
     """``config`` with the logistic confidence and its threshold fitted on (features, answerable) pairs."""
     x, y = np.vstack([m[0] for m in matrices]), np.concatenate([m[1] for m in matrices])
     w = tune.fit_logistic(x, y)
-    return config.replace(confidence=tuple(float(v) for v in w), abstain_threshold=tune.pick_threshold(tune.predict(w, x), y))
+    threshold = tune.pick_threshold(tune.predict(w, x), y)
+    return config.replace(confidence=tuple(float(v) for v in w), abstain_threshold=threshold)
 
 
 def cross_fitted_confidence(assistant: Assistant, rows_by_set: dict, data: dict, config: Config) -> Config:
