@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections import Counter
 
 import numpy as np
 
@@ -125,25 +126,21 @@ def leave_one_set_out(assistant: Assistant, rows_by_set: dict, data: dict, confi
                 f"abstentions {c['abstentions']}/{c['unanswerable']}, citation precision "
                 f"{c['precise'] / max(c['cited'], 1):.3f}")
 
-    totals = {}
+    totals = {"without": Counter(), "with": Counter()}
     for name, rows in rows_by_set.items():
         others_rows = {n: r for n, r in rows_by_set.items() if n != name}
         others_data = {n: d for n, d in data.items() if n != name}
+        for r in others_rows.values():
+            adapt(assistant, r, None)
+        plain = fitted_confidence([tune.feature_matrix(r, config, assistant.retriever.stats)
+                                   for r in others_rows.values()], config)
+        adapted = cross_fitted_confidence(assistant, others_rows, others_data, config)
+        adapter = fit_adapter([e for d in others_data.values() for e in d], config.w_semantic)
         results = {}
-        for label, adapter in (("without", None),
-                               ("with", fit_adapter([e for d in others_data.values() for e in d], config.w_semantic))):
-            if adapter is None:
-                for r in others_rows.values():
-                    adapt(assistant, r, None)
-                fold = fitted_confidence([tune.feature_matrix(r, config, assistant.retriever.stats)
-                                          for r in others_rows.values()], config)
-            else:
-                fold = cross_fitted_confidence(assistant, others_rows, others_data, config)
-            adapt(assistant, rows, adapter)
+        for label, fold_adapter, fold in (("without", None, plain), ("with", adapter, adapted)):
+            adapt(assistant, rows, fold_adapter)
             results[label] = answer_set(assistant, rows, fold)
-            for k, v in results[label].items():
-                totals.setdefault(label, {}).setdefault(k, 0)
-                totals[label][k] += v
+            totals[label].update(results[label])
         print(f"{name}: without {line(results['without'])}\n{' ' * len(name)}  with    {line(results['with'])}",
               flush=True)
     print(f"all: without {line(totals['without'])}\n     with    {line(totals['with'])}")
@@ -158,6 +155,8 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ADAPTER_FILE))
     parser.add_argument("--loso", action="store_true", help="also report leave-one-set-out figures (step 4)")
     args = parser.parse_args(argv)
+    if len(args.set) < (3 if args.loso else 2):  # a set is left out, and in --loso one more inside the fold
+        parser.error("the cross-fitted confidence needs two sets, --loso three")
     config = Config.load(index_dir=args.index_dir, query_adapter=OFF)
     assistant = Assistant(config)
     assistant.index(progress=False)

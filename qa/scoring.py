@@ -627,9 +627,9 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
         for i, sent in enumerate(chunk.sentences):
             text = sentence_text(chunk, sent)
             vector = embeddings.get(key(chunk, sent))
-            v = np.asarray(vector, dtype=np.float32) if vector is not None else None
-            semantic = float(np.dot(q, v)) if v is not None else 0.0
-            adapted = None if qa is None else float(np.dot(qa, v)) if v is not None else 0.0
+            v = np.asarray(vector, dtype=np.float32) if vector is not None else np.zeros_like(q)
+            semantic = float(np.dot(q, v))
+            adapted = None if qa is None else float(np.dot(qa, v))
             own = set(terms(text))
             # "The former banned coal…": the sentence it refers back to names its subject
             anaphoric = REFERS_BACK.match(text)
