@@ -99,6 +99,17 @@ def test_a_sentence_on_another_country_misses_the_one_asked_about():
                                "North Korea received 10,000 tonnes of food aid.")
 
 
+
+def test_a_sentence_keeping_two_of_the_countries_asked_about_is_on_their_relation():
+    # a third country the question names is missing, and the war it mentions is context, not another topic
+    question = "Why does Beijing evade the sanctions on North Korea more discreetly than Moscow does?"
+    sentence = "While Russia has a tarnished reputation due to the War in Ukraine, the PRC still wants legitimacy."
+    assert not missing_country(question, sentence, sentence)
+    # one of two kept, another named instead: another topic
+    assert missing_country("How many North Korean workers are employed in Russia?",
+                           "Beijing employs a portion of the North Korean workforce.",
+                           "Beijing employs a portion of the North Korean workforce.")
+
 def test_the_word_of_a_source_from_another_country_than_the_one_asked_for():
     question = "What forms do repayments take according to South Korean intelligence?"
     assert other_source(question, "Russia repays China in grain, according to an anonymous FVEY source.")
