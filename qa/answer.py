@@ -15,7 +15,7 @@ from qa.config import Config
 from qa.mentions import conflicting_mention, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, REFERS_BACK, Question, ScoredSentence, TermStats, asks_category,
-                        figures, holds_kind, months, terms)
+                        counted_terms, figures, holds_kind, months, terms)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
@@ -96,7 +96,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "unseen": 1.0 - stats.coverage(set(question.terms), stats.idf.keys(), related=related),
         # the thing asked for ("how many troops") is not even named near the best sentence
         "focus_missing": float(question.focus is not None and question.focus not in window_terms
-                               and not (question.kind == "entity" and best.typed and asks_category(question.text))),
+                               and not (question.kind == "entity" and best.typed and asks_category(question.text))
+                               and not question.counted_as & counted_terms(window_text)),
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
         "figure_missing": float(bool(question.figures) and not question.figures & figures(f"{window_text} {about}")

@@ -76,6 +76,10 @@ class Config:
     # A question word the documents never use counts as the document words at least this similar
     # to it under the bi-encoder (qa/vocabulary.py; > 1: off), credited by that similarity.
     related_threshold: float = 0.6
+    # What a how-many question counts is named by a document word at least this similar to its own,
+    # next to a figure ("the North Korean workforce (between 50,000-150,000)" for "how many labourers"):
+    # the thing asked for is there (qa/answer.py focus_missing; > 1: off).
+    counted_threshold: float = 0.5
     # A question term counts as the longer document terms it begins ("border" for "borderline"),
     # credited this much (qa/vocabulary.py LongerForms; 0: off). Chosen on the studied sets: 0.5,
     # 0.8 and 1.0 differ by a hit or a citation (eval/README.md, step 47).

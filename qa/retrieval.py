@@ -23,11 +23,13 @@ from qa.config import Config
 from qa.embedding import embed_query
 from qa.rerank import make_reranker
 from qa.schema import Chunk, Passage
-from qa.scoring import Question, ScoredSentence, TermStats, extremes
+from qa.scoring import Question, ScoredSentence, TermStats, counted, extremes
 from qa.store import ChunkStore
 from qa.vocabulary import LongerForms, Vocabulary, merge
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
+
+MAX_COUNTED = 10  # document words that may name what a how-many question counts
 
 
 @dataclass
@@ -82,7 +84,12 @@ class Retriever:
         # what is asked for must be named as asked: a near miss asks for a role or a unit the
         # documents never name ("Who is China's ambassador …": "diplomat" is no ambassador)
         related = tuple((t, near) for t, near in related if t != question.focus)
-        return dataclasses.replace(question, related=related) if related else question
+        # … but a figure may count it by another word ("labourers" as "the workforce (50,000-150,000)")
+        word = counted(question.text)
+        counted_as = frozenset(t for t, _ in self.vocabulary.nearest(word[0], self.config.counted_threshold, MAX_COUNTED)
+                               ) if word and self.vocabulary else frozenset()
+        return dataclasses.replace(question, related=related, counted_as=counted_as) if related or counted_as \
+            else question
 
     def retrieve(self, question: Question, mode: str | None = None, top_k: int | None = None,
                  doc: str | None = None) -> Retrieval:

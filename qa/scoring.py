@@ -404,6 +404,28 @@ WHO_ROLE = re.compile(r"^\s*[Ww]ho (?:is|was|are|were) (?:the |an? )?(?:\S+(?:�
                       r"(?= (?:of|to|in|at|for|from|by|with|that|which|who)\b|[?,.]|$)")
 
 
+def counted(question: str) -> tuple[str, str] | None:
+    """What a how-many question counts: its head word as written and its stem ("labourers",
+    "labour"); None for another question."""
+    m = HOW_MANY.search(question)
+    head = words(m.group(1)) if m else []
+    return head[-1] if head else None
+
+
+COUNT_TOKEN = re.compile(rf"(?:{FIGURE.pattern})(?:[-–](?:{FIGURE.pattern}))?|{TOKEN.pattern}")  # "50,000-150,000" is one
+
+
+def counted_terms(text: str) -> frozenset[str]:
+    """Stems of the words within two tokens of a figure: what ``text`` counts ("6,700 containers",
+    "the North Korean workforce (between 50,000-150,000)")."""
+    tokens = COUNT_TOKEN.findall(FOOTNOTE.sub(" ", text))
+    found: set[str] = set()
+    for i, token in enumerate(tokens):
+        if token[0].isdigit():
+            found.update(terms(" ".join(tokens[max(0, i - 2):i] + tokens[i + 1:i + 3])))
+    return frozenset(found)
+
+
 def answer_focus(question: str) -> str | None:
     """The stemmed head noun of what is asked for: "troop" in "how many North Korean troops
     …", "bank" in "which Chinese bank …", "ambassador" in "Who is China's ambassador to …";
@@ -468,6 +490,9 @@ class Question:
     # nearest in meaning to a word the documents never use ("labourers" counts as "workers" at
     # 0.82), or longer forms ("border" as "borderline"). Set by Retriever.prepare.
     related: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+    # Document terms near in meaning to what a how-many question counts ("workforce" for
+    # "labourers"): a figure next to one of them counts the thing asked for. Set by Retriever.prepare.
+    counted_as: frozenset[str] = frozenset()
 
     @property
     def related_terms(self) -> dict[str, tuple[tuple[str, float], ...]]:

@@ -99,12 +99,18 @@ class Vocabulary:
             return ()
         out = []
         for term, surface in unknown.items():
-            sims = self.vectors @ np.asarray(embed_query(self.embedder, surface), dtype=np.float32)
-            best = np.argsort(-sims)[:MAX_RELATED]
-            near = tuple((self.stems[i], round(float(sims[i]), 4)) for i in best if sims[i] >= threshold)
+            near = self.nearest(surface, threshold, MAX_RELATED)
             if near:
                 out.append((term, near))
         return tuple(out)
+
+    def nearest(self, word: str, threshold: float, limit: int) -> tuple[tuple[str, float], ...]:
+        """Up to ``limit`` document stems at least ``threshold`` similar to ``word``, most similar first."""
+        if not self.stems:
+            return ()
+        sims = self.vectors @ np.asarray(embed_query(self.embedder, word.lower()), dtype=np.float32)
+        best = np.argsort(-sims)[:limit]
+        return tuple((self.stems[i], round(float(sims[i]), 4)) for i in best if sims[i] >= threshold)
 
 
 @lru_cache(maxsize=1)

@@ -301,3 +301,22 @@ def test_a_name_answers_the_category_asked_for_without_naming_it(question, missi
     sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]
     features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
     assert features["focus_missing"] == missing
+
+
+@pytest.mark.parametrize("text, counted_as, missing", [
+    # the figure counts the asked-for labourers by another word: the thing asked for is there
+    ("Beijing employs part of the North Korean workforce (between 50,000-150,000) in its production hubs.",
+     {"workforc"}, 0.0),
+    ("Beijing employs part of the North Korean workforce (between 50,000-150,000) in its production hubs.",
+     set(), 1.0),  # no word of the documents stands for "labourers"
+    # the word is there, but what the figure counts is something else
+    ("The North Korean workforce of Liaoning earned the regime money through the hubs set up in 2016.",
+     {"workforc"}, 1.0),
+])
+def test_a_figure_may_count_the_thing_asked_for_by_another_word(text, counted_as, missing):
+    question = dataclasses.replace(analyse("How many labourers from North Korea work in Chinese factories?"),
+                                   counted_as=frozenset(counted_as))
+    passage, sentences = _sentences(text, [0.9])
+    sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]
+    features = confidence_features(question, sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["focus_missing"] == missing

@@ -30,3 +30,9 @@ def test_related_words_switched_off_build_no_word_vectors(assistant):
     assert retriever.vocabulary is None
     related = dict(retriever.prepare(analyse("How many labourers cross the border?")).related)
     assert "labour" not in related and "borderlin" in dict(related["border"])  # longer forms still count
+
+
+def test_what_a_how_many_question_counts_may_be_named_by_a_document_word_near_it(assistant):
+    counted_as = assistant.retriever.prepare(analyse("How many labourers from Pyongyang work in China?")).counted_as
+    assert {"worker", "workforc"} <= counted_as
+    assert assistant.retriever.prepare(analyse("Which labourers work in China?")).counted_as == frozenset()

@@ -7,8 +7,8 @@ import pytest
 
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
-from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, extremes,
-                        holds_kind, score_sentences, split_parts, terms)
+from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, counted,
+                        counted_terms, extremes, holds_kind, score_sentences, split_parts, terms)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -373,3 +373,12 @@ def test_a_cue_counts_only_its_configured_share():
     assert cued.cue and cued.typed == 1.0 and plain.typed == 0.0
     assert plain.score == plain_again.score
     assert math.isclose(cued.score - uncued.score, SentenceWeights().typed)  # the cue counts fully, then not at all
+
+
+def test_what_a_how_many_question_counts_and_what_a_text_counts():
+    assert counted("Roughly how many labourers from Pyongyang were put to work?") == ("labourers", "labour")
+    assert counted("How many North Korean troops were sent to Russia?") == ("troops", "troop")
+    assert counted("Which labourers work in China?") is None
+    text = "North Korea has since sent over 6,700 containers to Russia, and a workforce (between 50,000-150,000) in hubs."
+    assert counted_terms(text) == {"sent", "contain", "workforc", "hub"}  # two tokens either side of a figure
+    assert counted_terms("No figure here at all.") == frozenset()

@@ -41,6 +41,12 @@ def test_an_unknown_word_stands_for_the_document_words_nearest_to_it(embedder):
     assert "photovolta" in asked and not {"explain", "factory-work"} & set(asked)
 
 
+def test_the_document_words_nearest_to_any_word_used_or_not(embedder):
+    vocabulary = _vocabulary(embedder)
+    assert vocabulary.nearest("labourers", 0.5, 3)[0][0] == "worker"
+    assert vocabulary.nearest("workers", 0.5, 3)[0] == ("worker", 1.0)  # a word the documents use: itself first
+    assert len(vocabulary.nearest("workers", 0.0, 2)) == 2 and vocabulary.nearest("workers", 1.01, 3) == ()
+
 def test_the_vectors_are_kept_in_the_index_folder_and_only_new_words_embedded(embedder, tmp_path, monkeypatch):
     first = _vocabulary(embedder, tmp_path)
     files = list(tmp_path.glob(CACHE_FILE.format(key="*")))
