@@ -16,7 +16,7 @@
    This is the figure that says whether the adapter generalises to questions it never saw.
 
 Prints the confidence values to put in ``qa/config.py`` (then run ``eval/calibrate.py``).
-Never fitted on ``holdout.jsonl`` or ``unseen.jsonl``: they measure what the fit generalises to.
+Never fitted on ``holdout.jsonl``, ``unseen.jsonl`` or ``novel.jsonl``: they measure what the fit generalises to.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from qa.store import sentence_id
 import tune
 
 SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl", "eval/blind.jsonl",
-        "eval/abstain.jsonl"]
+        "eval/abstain.jsonl", "eval/extra.jsonl"]
 
 
 def sentence_vectors(assistant: Assistant, cands) -> np.ndarray:
@@ -150,7 +150,7 @@ def main(argv=None) -> int:
     """Run the procedure, write the adapter and print the confidence."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", nargs="+", default=SETS,
-                        help="eval sets to fit on (never eval/holdout.jsonl or eval/unseen.jsonl)")
+                        help="eval sets to fit on (never eval/holdout.jsonl, eval/unseen.jsonl or eval/novel.jsonl)")
     parser.add_argument("--index-dir", default=None)
     parser.add_argument("--out", default=str(ADAPTER_FILE))
     parser.add_argument("--loso", action="store_true", help="also report leave-one-set-out figures (step 4)")

@@ -12,7 +12,7 @@ the threshold rescaled by the same map: a > 0 keeps the order, so every answer a
 abstention stays as it was and only the number shown changes. Changes nothing itself.
 
 The fitted map depends on the share of answerable questions in the sets, as any calibration
-does: the studied sets (never ``holdout.jsonl`` or ``unseen.jsonl``, which measure what it
+does: the studied sets (never ``holdout.jsonl``, ``unseen.jsonl`` or ``novel.jsonl``, which measure what it
 generalises to) are the closest thing to the questions users ask.
 """
 
@@ -30,7 +30,8 @@ from qa.evaluation import M_BRIER, M_ECE, confidence_metrics, load_eval_set
 from qa.pipeline import Assistant
 
 SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl", "eval/blind.jsonl",
-        "eval/abstain.jsonl"]
+        "eval/abstain.jsonl", "eval/extra.jsonl"]  # eval/adapter.py's: the sets the confidence is fitted on
+
 EPSILON = 1e-6  # keeps a confidence of exactly 0 or 1 off the log-odds' infinities
 DECIMALS = 5  # of the printed coefficients: coarser rounding could move a question across the threshold
 

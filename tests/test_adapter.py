@@ -42,7 +42,7 @@ def test_save_load_round_trip_off_and_missing(tmp_path):
 def test_the_shipped_adapter_fits_the_model_and_never_saw_the_held_out_sets():
     adapter = load_adapter("")
     assert adapter.delta.shape == (384, 384)
-    assert not {"eval/holdout.jsonl", "eval/unseen.jsonl"} & set(adapter.meta["sets"])
+    assert not {"eval/holdout.jsonl", "eval/unseen.jsonl", "eval/novel.jsonl"} & set(adapter.meta["sets"])
     assert json.dumps(adapter.meta)  # what it was fitted on travels with it
     assert ADAPTER_FILE.is_file()
 
@@ -109,7 +109,7 @@ def test_fitting_nothing_is_a_clear_error():
 
 @pytest.mark.slow
 def test_the_fitting_script_writes_an_adapter_the_assistant_loads(tmp_path, corpus_copy, capsys, monkeypatch):
-    """eval/adapter.py end to end on two small sets (the shipped fit uses six)."""
+    """eval/adapter.py end to end on two small sets (the shipped fit uses seven)."""
     import importlib.util
     import sys
 
