@@ -100,6 +100,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
         before = WORD.findall(text[:start].lower())
         while before and before[-1] in ARTICLES:
             before.pop()
+        if before[-2:] == ["according", "to"]:
+            before = []  # whose word it is ("according to the SpecialEurasia report"): no slot "to" fills
         after = WORD.findall(text[end:].lower())[:1]
         words = frozenset() if country else frozenset(terms(DASH.sub(" ", name)))
         if country or words:

@@ -79,6 +79,9 @@ def test_the_name_asked_about_nearby_is_no_conflict():
 def test_a_name_in_another_place_is_no_conflict():
     assert not _conflict("What does North Korea export?", "China buys the coal that comes from Russia.")
     assert not _conflict("What is the capital of Peru?", "Trade grew.")
+    # whose word it is fills no slot: "according to the SpecialEurasia report" against "to the DRPC"
+    assert not _conflict("How long is the border China shares with North Korea, according to the SpecialEurasia report?",
+                         "The PRC shares a borderline with Pyongyang of about 840 miles, owing to its contiguity to the DRPC.")
 
 
 def test_a_country_counts_inside_a_longer_name_and_before_a_hyphen():
