@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from qa.config import Config
-from qa.mentions import conflicting_mention, missing_country, other_source
+from qa.mentions import conflicting_mention, countries_in, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, REFERS_BACK, Question, ScoredSentence, TermStats, asks_category,
                         counted_terms, figures, holds_kind, months, terms)
@@ -138,13 +138,14 @@ def compose(question: Question, passages: list[Passage], sentences: list[ScoredS
     best = ranked[0]
     features = confidence_features(question, best, sentences, stats)
     confidence = confidence_of(features, config)
-    if (features["semantic"] < config.min_semantic or not features["window"]
+    if (features["semantic"] < config.min_semantic
+            or not (features["window"] or countries_in(question.named) & countries_in(best.text))
             or (question.names and not question.names & stats.known)):
         # off-topic: the logistic model never saw such questions (see Config.min_semantic). A best
-        # sentence sharing no question term, even with its neighbours, is tied to the question by
-        # the bi-encoder alone, and a question naming only what the documents never mention
-        # ("the capital of Peru") is about something else; no answerable question in the eval
-        # sets is either.
+        # sentence sharing no question term, even with its neighbours, nor a country by any of its
+        # names ("Moscow" asked, "Russia" written: a paraphrase may change every other word), is
+        # tied to the question by the bi-encoder alone, and a question naming only what the
+        # documents never mention ("the capital of Peru") is about something else.
         confidence = 0.0
     if confidence < config.abstain_threshold:
         return Answer(question.text, NO_ANSWER, True, confidence, passages=passages, query=question.query)

@@ -320,3 +320,17 @@ def test_a_figure_may_count_the_thing_asked_for_by_another_word(text, counted_as
     sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]
     features = confidence_features(question, sentences[0], sentences, TermStats([passage.chunk]))
     assert features["focus_missing"] == missing
+
+
+def test_a_paraphrase_sharing_only_a_country_by_another_name_is_no_off_topic_question():
+    """Every word but the countries paraphrased ("Moscow" for "Russia"): the model decides, the guard does not."""
+    text = "Starting in 2024, Russia began using cryptocurrencies for trade with China."
+    passage, sentences = _sentences(text, [0.9])
+    elsewhere = "Officials in Moscow and Beijing met."  # the documents name both cities, not near the answer
+    stats = TermStats([passage.chunk, Chunk("other.md#0", "other.md", "Other", 0, 0, len(elsewhere), elsewhere, ())])
+    asked = compose(analyse("What kind of digital money has Moscow turned to for settling its commerce with Beijing?"),
+                    [passage], sentences, stats, CONFIG)
+    assert asked.confidence > 0.0
+    # no country in common either: tied to the question by the bi-encoder alone
+    assert compose(analyse("What kind of digital money has Peru turned to for its commerce?"), [passage], sentences,
+                   stats, CONFIG).confidence == 0.0
