@@ -137,15 +137,15 @@ def conflicting_mention(question: str, sentence: str, window: str) -> bool:
     return False
 
 
-def missing_country(question: str, sentence: str, window: str) -> bool:
+def missing_country(question: str, sentence: str, window: str, kept: int = 2) -> bool:
     """Whether the sentence speaks of another country than the question: a country the question
     names is nowhere in ``window`` (the sentence and its neighbours in its paragraph), fewer than
-    two of them are there, and the sentence names one the question does not ("the PRC’s trade with
-    the DPRK" for "China–Russia trade"). A window that keeps two of the question's countries is on
-    their relation ("Russia …, the PRC …" for why Beijing evades North Korea sanctions more
+    ``kept`` of them are there, and the sentence names one the question does not ("the PRC’s trade
+    with the DPRK" for "China–Russia trade"). A window that keeps two of the question's countries
+    is on their relation ("Russia …, the PRC …" for why Beijing evades North Korea sanctions more
     discreetly than Moscow): five such why-questions were declined in a leave-one-set-out run."""
     asked, near = countries_in(question), countries_in(window)
-    return bool(asked - near) and len(asked & near) < 2 and bool(countries_in(sentence) - asked)
+    return bool(asked - near) and len(asked & near) < kept and bool(countries_in(sentence) - asked)
 
 
 # Whose word a text gives: "according to South Korean intelligence", "…, according to an anonymous FVEY source".

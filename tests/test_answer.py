@@ -334,3 +334,14 @@ def test_a_paraphrase_sharing_only_a_country_by_another_name_is_no_off_topic_que
     # no country in common either: tied to the question by the bi-encoder alone
     assert compose(analyse("What kind of digital money has Peru turned to for its commerce?"), [passage], sentences,
                    stats, CONFIG).confidence == 0.0
+
+
+@pytest.mark.parametrize("question, other", [
+    ("Why did China–North Korea trade fall sharply in 2017?", 0.0),  # a reason, in another country's words
+    ("How much did China–North Korea trade fall in 2017?", 1.0),
+])
+def test_a_reason_keeping_one_of_the_countries_asked_about_is_on_topic(question, other):
+    text = "The U.S. commission traced the fall to the shared aim of stabilising Pyongyang."
+    passage, sentences = _sentences(text, [0.9])
+    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["other_country"] == other
