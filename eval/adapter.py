@@ -1,6 +1,6 @@
 """Fit the query adapter (qa/adapter.py) and the confidence that goes with it, reproducibly.
 
-    .venv/bin/python eval/adapter.py [--set eval/qa.jsonl …] [--index-dir DIR] [--out FILE] [--loso]
+    .venv/bin/python eval/adapter.py [--set eval/qa.jsonl …] [--index-dir DIR] [--out FILE] [--loso [--details FILE]]
 
 1. Retrieves each question part's candidates once, with the adapter off (``eval/tune.py``'s
    ``collect``), and labels each candidate sentence relevant when it holds an evidence string or a
@@ -14,6 +14,8 @@
 4. ``--loso``: leave one set out, for each set: the adapter and the confidence fitted on the other
    sets (the confidence cross-fitted as in 3), that set answered with and without the adapter.
    This is the figure that says whether the adapter generalises to questions it never saw.
+   ``--details FILE`` writes each question's outcome there (JSON lines): the failures to study,
+   each met by an adapter and a confidence that never saw its set.
 
 Prints the confidence values to put in ``qa/config.py`` (then run ``eval/calibrate.py``).
 Never fitted on ``holdout.jsonl``, ``unseen.jsonl`` or ``novel.jsonl``: they measure what the fit generalises to.
@@ -22,9 +24,11 @@ Never fitted on ``holdout.jsonl``, ``unseen.jsonl`` or ``novel.jsonl``: they mea
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
@@ -96,31 +100,40 @@ def cross_fitted_confidence(assistant: Assistant, rows_by_set: dict, data: dict,
     return fitted_confidence(matrices, config)
 
 
-def answer_set(assistant: Assistant, rows, config: Config) -> dict:
+def answer_set(assistant: Assistant, rows, config: Config, details: list | None = None) -> dict:
     """Right answers, false abstentions, abstentions and precise citations of ``rows``'s questions
-    answered under ``config``, from their collected candidates (as ``Assistant.ask`` answers)."""
+    answered under ``config``, from their collected candidates (as ``Assistant.ask`` answers).
+    ``details``: a list to append each question's outcome to."""
     counts = dict.fromkeys(("answerable", "right", "false_abstentions", "unanswerable", "abstentions", "cited",
                             "precise"), 0)
     stats = assistant.retriever.stats
     for item, parts in rows:
         answers = [compose(q, *tune.rank_part(cands, config), stats, config) for q, cands in parts]
         answer = answers[0] if len(answers) == 1 else combine(analyse(item["question"]), answers)
+        right = False
         if not item["answers"]:
             counts["unanswerable"] += 1
             counts["abstentions"] += answer.abstained
-            continue
-        counts["answerable"] += 1
-        counts["false_abstentions"] += answer.abstained
-        if not answer.abstained:
-            counts["right"] += answer_is_correct(answer.answer, item["answers"], item["match"])
-            checks = citation_checks([c.to_dict() for c in answer.citations], item["evidence"], item["answers"])
-            counts["cited"] += len(checks)
-            counts["precise"] += sum(c["precise"] for c in checks)
+        else:
+            counts["answerable"] += 1
+            counts["false_abstentions"] += answer.abstained
+            if not answer.abstained:
+                right = answer_is_correct(answer.answer, item["answers"], item["match"])
+                counts["right"] += right
+                checks = citation_checks([c.to_dict() for c in answer.citations], item["evidence"], item["answers"])
+                counts["cited"] += len(checks)
+                counts["precise"] += sum(c["precise"] for c in checks)
+        if details is not None:
+            details.append({"id": item["id"], "type": item["type"], "question": item["question"],
+                            "answerable": bool(item["answers"]), "abstained": answer.abstained,
+                            "confidence": round(answer.confidence, 4), "right": right, "answer": answer.answer})
     return counts
 
 
-def leave_one_set_out(assistant: Assistant, rows_by_set: dict, data: dict, config: Config) -> None:
-    """Step 4: print each set answered without and with an adapter fitted on the others."""
+def leave_one_set_out(assistant: Assistant, rows_by_set: dict, data: dict, config: Config,
+                      details: list | None = None) -> None:
+    """Step 4: print each set answered without and with an adapter fitted on the others.
+    ``details``: a list to append each question's outcome with the adapter to (its set named)."""
     def line(c: dict) -> str:
         return (f"right {c['right']}/{c['answerable']}, false abstentions {c['false_abstentions']}, "
                 f"abstentions {c['abstentions']}/{c['unanswerable']}, citation precision "
@@ -136,11 +149,13 @@ def leave_one_set_out(assistant: Assistant, rows_by_set: dict, data: dict, confi
                                    for r in others_rows.values()], config)
         adapted = cross_fitted_confidence(assistant, others_rows, others_data, config)
         adapter = fit_adapter([e for d in others_data.values() for e in d], config.w_semantic)
-        results = {}
+        results, found = {}, []
         for label, fold_adapter, fold in (("without", None, plain), ("with", adapter, adapted)):
             adapt(assistant, rows, fold_adapter)
-            results[label] = answer_set(assistant, rows, fold)
+            results[label] = answer_set(assistant, rows, fold, found if label == "with" else None)
             totals[label].update(results[label])
+        if details is not None:
+            details += [{"set": name, **outcome} for outcome in found]
         print(f"{name}: without {line(results['without'])}\n{' ' * len(name)}  with    {line(results['with'])}",
               flush=True)
     print(f"all: without {line(totals['without'])}\n     with    {line(totals['with'])}")
@@ -154,9 +169,14 @@ def main(argv=None) -> int:
     parser.add_argument("--index-dir", default=None)
     parser.add_argument("--out", default=str(ADAPTER_FILE))
     parser.add_argument("--loso", action="store_true", help="also report leave-one-set-out figures (step 4)")
+    parser.add_argument("--details", metavar="FILE",
+                        help="with --loso: write each question's outcome with the adapter as JSON lines, to study "
+                             "the failures of questions no part of the fit saw")
     args = parser.parse_args(argv)
     if len(args.set) < (3 if args.loso else 2):  # a set is left out, and in --loso one more inside the fold
         parser.error("the cross-fitted confidence needs two sets, --loso three")
+    if args.details and not args.loso:
+        parser.error("--details writes what --loso finds: give both")
     config = Config.load(index_dir=args.index_dir, query_adapter=OFF)
     assistant = Assistant(config)
     assistant.index(progress=False)
@@ -168,7 +188,12 @@ def main(argv=None) -> int:
     adapter.save(args.out)
     print(f"wrote {args.out}", flush=True)
     if args.loso:
-        leave_one_set_out(assistant, rows_by_set, data, config)
+        details = [] if args.details else None
+        leave_one_set_out(assistant, rows_by_set, data, config, details)
+        if details is not None:
+            Path(args.details).write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in details),
+                                          encoding="utf-8")
+            print(f"wrote {args.details}", flush=True)
     fitted = cross_fitted_confidence(assistant, rows_by_set, data, config)
     print("\nPut in qa/config.py (then calibrate with eval/calibrate.py):")
     print(f"    abstain_threshold = {math.floor(fitted.abstain_threshold * 1e4) / 1e4}")

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from qa.adapter import ADAPTER_FILE, OFF, Example, QueryAdapter, fit_adapter, load_adapter
+from qa.evaluation import load_eval_set
 from qa.scoring import analyse
 from qa.store import sentence_id
 
@@ -107,27 +108,58 @@ def test_fitting_nothing_is_a_clear_error():
         fit_adapter([], w_semantic=0.45)
 
 
-@pytest.mark.slow
-def test_the_fitting_script_writes_an_adapter_the_assistant_loads(tmp_path, corpus_copy, capsys, monkeypatch):
-    """eval/adapter.py end to end on two small sets (the shipped fit uses seven)."""
+def _fitting_script():
+    """eval/adapter.py as a module (it imports eval/tune.py as its neighbour)."""
     import importlib.util
     import sys
 
     from tests.conftest import ROOT
 
-    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus_copy))
-    sys.path.insert(0, str(ROOT / "eval"))  # the script imports eval/tune.py as its neighbour
+    sys.path.insert(0, str(ROOT / "eval"))
     try:
         spec = importlib.util.spec_from_file_location("adapter_fit", ROOT / "eval" / "adapter.py")
         script = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(script)
-        out = tmp_path / "adapter.npz"
-        assert script.main(["--set", str(ROOT / "eval" / "blind.jsonl"), str(ROOT / "eval" / "abstain.jsonl"),
-                            "--index-dir", str(tmp_path / "index"), "--out", str(out)]) == 0
+        return script
     finally:
         sys.path.remove(str(ROOT / "eval"))
+
+
+@pytest.mark.slow
+def test_the_fitting_script_writes_an_adapter_the_assistant_loads(tmp_path, corpus_copy, capsys, monkeypatch):
+    """eval/adapter.py end to end on two small sets (the shipped fit uses seven)."""
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("QA_CORPUS_DIR", str(corpus_copy))
+    script = _fitting_script()
+    out = tmp_path / "adapter.npz"
+    assert script.main(["--set", str(ROOT / "eval" / "blind.jsonl"), str(ROOT / "eval" / "abstain.jsonl"),
+                        "--index-dir", str(tmp_path / "index"), "--out", str(out)]) == 0
     adapter = load_adapter(str(out))
     assert adapter.delta.shape == (384, 384) and np.abs(adapter.delta).max() > 0
     assert adapter.meta["examples"] > 50
     printed = capsys.readouterr().out
     assert "abstain_threshold = " in printed and "confidence = (" in printed
+
+
+@pytest.mark.slow
+def test_each_question_s_outcome_is_recorded_as_counted(assistant):
+    """What --loso --details writes: one record per question, agreeing with the counts."""
+    from tests.conftest import ROOT
+
+    script = _fitting_script()
+    items = load_eval_set(ROOT / "eval" / "abstain.jsonl")[:8]  # answerable questions and near misses
+    rows = script.tune.collect(assistant, items)
+    details = []
+    counts = script.answer_set(assistant, rows, assistant.config, details)
+    assert [d["id"] for d in details] == [i["id"] for i in items]
+    assert counts["right"] == sum(d["right"] for d in details)
+    assert counts["abstentions"] == sum(d["abstained"] for d in details if not d["answerable"])
+    assert counts["false_abstentions"] == sum(d["abstained"] for d in details if d["answerable"])
+    assert counts["unanswerable"] == sum(not d["answerable"] for d in details) > 0
+
+
+def test_details_without_loso_is_a_clear_error(capsys):
+    with pytest.raises(SystemExit):
+        _fitting_script().main(["--details", "out.jsonl"])
+    assert "--details writes what --loso finds" in capsys.readouterr().err
