@@ -430,10 +430,9 @@ def answer_focus(question: str) -> str | None:
     """The stemmed head noun of what is asked for: "troop" in "how many North Korean troops
     …", "bank" in "which Chinese bank …", "ambassador" in "Who is China's ambassador to …";
     None when the question names none."""
-    m = HOW_MANY.search(question)
-    if m:
-        head = terms(m.group(1))
-        return head[-1] if head else None
+    if HOW_MANY.search(question):
+        head = counted(question)
+        return head[1] if head else None
     m = ENTITY_QUESTION.search(question)
     if m and m.group(3):
         return stem(m.group(3).lower())
