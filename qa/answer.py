@@ -15,7 +15,7 @@ from qa.config import Config
 from qa.mentions import conflicting_mention, countries_in, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, REFERS_BACK, Question, ScoredSentence, TermStats, asks_category,
-                        counted_terms, figures, holds_kind, months, terms)
+                        counted_terms, figures, holds_kind, lacks_extreme, months, terms)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
@@ -94,7 +94,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "semantic": max(s.semantic for s in _unit(best, sentences)),
         "lexical": best.lexical,
         "typed": best.typed,
-        "kind_missing": float(question.kind in TELLING_KINDS and not best.typed),
+        # or something asked at an extreme ("which mine holds the largest reserves") is not said to be one
+        "kind_missing": float(question.kind in TELLING_KINDS and not best.typed
+                              or lacks_extreme(question.text, window_text)),
         "window": stats.coverage(set(question.terms), window_terms, related=related),
         "rare_missing": max(missing, default=0.0) / stats.unseen,
         # share of the question's weight in words the corpus never uses

@@ -69,7 +69,7 @@ DATE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)when\b|"
 # subject, not what is asked: "what do Chinese companies send back" asks for what they send.
 # "Official" before a word for data is an adjective: "what official figures" asks for figures.
 ENTITY_QUESTION = re.compile(
-    r"\b(who|whom|whose|which|what) ((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
+    r"(^\s*(?:name|identify)|\b(?:who|whom|whose|which|what)) ((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
     r"(compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|countr(?:y|ies)|banks?|ministr(?:y|ies)|"
     r"institutions?|person|leaders?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
     r"officials?(?! (?:figures?|data|statistics|numbers?|estimates?|trade|sources?|reports?)\b)|"  # not "official data"
@@ -107,7 +107,7 @@ MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars
 # given with a word for that extreme: any other figure is no answer to it. The words of one
 # extreme stand for each other in term overlap ("highest" asked, "a peak" written).
 EXTREME_WORDS = (("highest", "peak", "peaks", "peaked", "largest", "biggest", "maximum", "record"),
-                 ("lowest", "smallest", "minimum", "trough", "bottom", "bottomed"))
+                 ("lowest", "smallest", "minimum", "trough", "bottom", "bottomed", "at least"))
 EXTREMES = tuple(re.compile(rf"\b({'|'.join(group)})\b", re.I) for group in EXTREME_WORDS)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
@@ -223,12 +223,11 @@ def answer_kind(question: str) -> str | None:
 def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
     text = FOOTNOTE.sub(" ", text)
-    asked_extremes, asks_when = _asked_extreme_and_date(question)
-    if kind in ("number", "date") and any(not e.search(text) for e in asked_extremes):
-        return 0.0  # the highest value asked, a monthly average given
+    if kind in ("number", "date", "entity") and lacks_extreme(question, text):
+        return 0.0  # the highest value asked, a monthly average given; the largest reserves, a list of mines
     if kind == "number":  # a quantity: a year or a resolution number alone is no answer to "how many"
         # nor a figure the question names ("How many Desertcross 1000-3 vehicles …": the model's number)
-        if asks_when and not DATE.search(text):
+        if _asked_extreme_and_date(question)[1] and not DATE.search(text):
             return 0.0  # it asks when too ("the peak monthly value, and in which month"): both must be there
         asked = figures(question)
         if asked:
@@ -246,19 +245,27 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
     if kind == "exchange":
         return float(bool(EXCHANGE.search(text)))
     if kind == "entity":
-        from qa.mentions import aliases  # mentions builds on this module
+        from qa.mentions import aliases, countries_in  # mentions builds on this module
 
-        asked, countries, acronyms, country_answers = _asked_names(question)
+        asked, countries, acronyms, country_answers, countries_only = _asked_names(question)
         # a label's words are capitalised as a heading, not as names; a month or a point of the
         # compass ("Western sanctions") is no name
         for name in NAME.findall(LABEL.sub("", text)):
             if DATE.fullmatch(name) or all(COMPASS.fullmatch(w) for w in CAPITALISED.findall(name)):
                 continue
             country = aliases().get(POSSESSIVE.sub("", name))
+            if countries_only and not countries_in(name) - countries:
+                continue  # "which country …": a newspaper or a ministry of a country asked is none
             if not set(terms(name)) <= asked and name not in acronyms and country not in countries \
                     and not (country and not country_answers):
                 return 1.0
     return 0.0
+
+
+def lacks_extreme(question: str, text: str) -> bool:
+    """Whether ``question`` asks for something at an extreme ("the largest reserves") and
+    ``text`` has no word for that extreme."""
+    return any(not e.search(text) for e in _asked_extreme_and_date(question)[0])
 
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
@@ -281,21 +288,22 @@ def _asked_extreme_and_date(question: str) -> tuple[tuple[re.Pattern, ...], bool
 # What a country's name may answer: "which country", "which state". Not a company, a city, a
 # newspaper or an ambassador; a question with no category ("Who supplies the drones?") may be.
 COUNTRY_FOCUS = frozenset({"countri", "state", "govern", "partner", "nation", "power", "alli"})
+COUNTRY_ONLY = frozenset({"countri", "nation"})  # what only a country's name answers
 WHOSE = re.compile(r"\bwhose\b", re.I)  # "Whose intelligence officials …": South Korea's, a country's
 
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
-def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool]:
+def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool, bool]:
     """What an entity question already names, so that a sentence's name that is one of them is no
     answer: its terms, its countries under any of their names ("the PRC" for "Chinese"), the
     acronyms of its names ("RCC" for "Russian Copper Company"); and whether a country's name
-    may answer it (COUNTRY_FOCUS)."""
+    may answer it (COUNTRY_FOCUS), and whether only a country's may (COUNTRY_ONLY)."""
     from qa.mentions import countries_in, initials
 
     focus = answer_focus(question)
     country_answers = focus is None or focus in COUNTRY_FOCUS or bool(WHOSE.search(question))
     return (frozenset(terms(question)), countries_in(question),
-            frozenset(initials(name) for name in NAME.findall(question)), country_answers)
+            frozenset(initials(name) for name in NAME.findall(question)), country_answers, focus in COUNTRY_ONLY)
 
 
 class TermStats:

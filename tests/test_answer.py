@@ -258,6 +258,13 @@ def test_a_best_sentence_on_another_country_lowers_the_confidence():
     assert confidence_of(elsewhere, Config()) < confidence_of(here, Config())
 
 
+def test_something_asked_at_an_extreme_and_not_said_to_be_one_is_a_missing_kind():
+    """"Which goods … in the largest amounts" is no name question (a common noun may answer it),
+    yet a sentence that says nothing of amounts does not answer it."""
+    assert _features_on_text("What does Russia buy from Pyongyang?")["kind_missing"] == 0.0
+    assert _features_on_text("Which goods does Russia buy in the largest amounts from Pyongyang?")["kind_missing"] == 1.0
+
+
 @pytest.mark.parametrize("break_, conflict", [(" ", False), ("\n\n", True)])
 def test_the_country_asked_about_counts_nearby_only_within_the_paragraph(break_, conflict):
     """The sentence after the best one names the country asked about: in the same paragraph it

@@ -142,6 +142,13 @@ def test_a_value_at_an_extreme_is_given_with_a_word_for_it():
     assert holds_kind("number", "Exports fell to their lowest, $100 million.", question) == 0.0  # the other extreme
     assert holds_kind("date", "Pressure peaked in 2017.", "In what year did the pressure peak?") == 1.0
     assert holds_kind("number", "Some 155 citizens fight.", "How many citizens fight?") == 1.0  # no extreme asked
+    # a name asked at an extreme too: the mine with the largest reserves, not the list of mines
+    largest = "Which mine complex in South Hamgyong holds the largest rare earth reserves?"
+    assert holds_kind("entity", "The complexes, Sangnong and Musan, hold rare earths.", largest) == 0.0
+    assert holds_kind("entity", "Of them, Musan holds the largest reserves.", largest) == 1.0
+    # "at least" gives a minimum
+    minimum = "What minimum number of rounds have South Korean authorities confirmed?"
+    assert holds_kind("number", "They confirmed at least three hundred thousand rounds.", minimum) == 1.0
     related = dict(extremes(frozenset({"highest", "month", "valu"})))
     assert set(related) == {"highest"} and ("peak", 1.0) in related["highest"] and ("lowest", 1.0) not in related["highest"]
 
@@ -199,6 +206,9 @@ def test_an_entity_question_s_category_noun_may_be_plural_and_a_do_verb_makes_it
     # "official" before a word for data is an adjective
     assert analyse("What official figures do the articles give for trade?").focus is None
     assert analyse("Which North Korean official met Lavrov?").focus == "offici"
+    # an imperative asks for the name all the same
+    assert analyse("Name the Chinese company that supplied satellite imagery to Russia.").kind == "entity"
+    assert analyse("Identify the bank that handled the payments.").focus == "bank"
 
 
 def test_no_name_the_question_already_gives_answers_an_entity_question():
@@ -215,6 +225,11 @@ def test_no_name_the_question_already_gives_answers_an_entity_question():
     assert holds_kind("entity", "Payments from South Korean firms pass through Chinese banks.", bank) == 0.0
     assert holds_kind("entity", "The payments pass through the Bank of Dandong.", bank) == 1.0
     assert holds_kind("entity", "The drones were built in Russia.", "Which country builds the drones?") == 1.0
+    # and only a country's name answers "which country": not a newspaper, nor a body of a country asked
+    second = "After China, which country supplies Russia most, according to the German report?"
+    assert holds_kind("entity", "The report, revealed by Süddeutsche Zeitung, names China.", second) == 0.0
+    assert holds_kind("entity", "The report names China, then Turkey.", second) == 1.0
+    assert holds_kind("entity", "The German Foreign Ministry wrote it.", "Which country's ministry wrote it?") == 1.0
     assert holds_kind("entity", "According to South Korean officials, it was signed.", "Whose officials said so?") == 1.0
     assert holds_kind("entity", "The drones came from Russia.", "Who supplies the drones?") == 1.0
     # a month is no name
