@@ -101,6 +101,13 @@ UNITS = ((re.compile(r"\b(tonnes?|tons?|kilo(gram)?s?|kg|pounds|lbs)\b", re.I),
           re.compile(_SCALE + r"(?:metric\s+)?(tonnes?|tons?|t|kilo(gram)?s?|kg|pounds|lbs)\b", re.I)),
          (re.compile(r"\b(barrels?|litres?|liters?|gallons?|cubic (met(er|re)s?|feet)|bcm)\b", re.I),
           re.compile(_SCALE + r"(barrels?|bbl|litres?|liters?|gallons?|cubic (met(er|re)s?|feet)|m3|m³|bcm)\b", re.I)))
+COUNT_QUESTION = re.compile(r"\bhow many\b", re.I)
+CURRENCY = "$€£¥"
+# What follows a number that is no count of things: a currency, a share, a length.
+NOT_A_COUNT = re.compile(r"\s*(%|per ?cent\b|(million |billion |trillion )?(dollars?|yuan|renminbi|rubles?|roubles?|"
+                         r"won|euros?)\b|(mm|cm|km|mi|miles?|met(er|re)s?|kilomet(er|re)s?)\b)", re.I)
+# A figure right after a capitalised word, not the sentence's first, belongs to that name.
+NAMED_FIGURE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’']*[\s-](\d[\d,.]*-)?$")
 MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars?|yuan|renminbi|rubles?|roubles?|won|euros?)\b",
                    re.I)  # an amount: "$360 million", "5 billion rubles" (not the word "rubles" alone)
 # A number or a date asked at an extreme ("the highest monthly value", "when did it peak") is
@@ -235,7 +242,8 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         form = _number_form(question)
         if form is not None:
             return float(bool(form.search(text)))
-        return float(any(not BARE_NUMBER.fullmatch(m.group().strip().rstrip(",.")) for m in NUMBER.finditer(text)))
+        counts = bool(COUNT_QUESTION.search(question))
+        return float(any(_is_quantity(text, m, counts) for m in NUMBER.finditer(text)))
     if kind == "date":
         return float(bool(DATE.search(text)))
     if kind == "place":
@@ -260,6 +268,17 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
                     and not (country and not country_answers):
                 return 1.0
     return 0.0
+
+
+def _is_quantity(text: str, number: re.Match, count: bool) -> bool:
+    """Whether ``number`` (a NUMBER match in ``text``) is a quantity, and when ``count``, a count of
+    things: not a sum of money, a share or a length ("how many tests": not "10000 km"), nor a figure
+    that is part of a name ("Desertcross 1000-3", "Hwasong-17", "March 24th")."""
+    value = number.group().strip().rstrip(",.")
+    if BARE_NUMBER.fullmatch(value):
+        return False
+    return not count or not (value[0] in CURRENCY or SHARE.search(value) or NOT_A_COUNT.match(text, number.end())
+                             or NAMED_FIGURE.search(text, 0, number.start()))
 
 
 def lacks_extreme(question: str, text: str) -> bool:

@@ -135,6 +135,18 @@ def test_a_figure_the_question_names_does_not_answer_how_many():
     assert answer_kind("What is the distance between Dandong and Sinuiju?") == "number"
 
 
+@pytest.mark.parametrize("text, holds", [
+    ("China supplied Desertcross 1000-3 off-road vehicles and “Tiger” armored trucks.", 0.0),  # a model's number
+    ("The launch on March 24th, 2022, of the Hwasong-17 could reach 10000 km.", 0.0),  # a day, a name, a length
+    ("The trucks cost $40 million, 15% of the deal.", 0.0),  # money and a share count no things
+    ("China supplied 40 “Tiger” trucks.", 1.0),
+    ("Some 155 Chinese citizens drive them.", 1.0),  # a sentence's first word is no name
+    ("Over 3 million rounds of 152 mm shells came with them.", 1.0),
+])
+def test_how_many_asks_for_a_count_of_things(text, holds):
+    assert holds_kind("number", text, "How many “Tiger” armored trucks did China deliver?") == holds
+
+
 def test_a_value_at_an_extreme_is_given_with_a_word_for_it():
     question = "What was the highest monthly value of the exports?"
     assert holds_kind("number", "China exports over $300 million worth every month.", question) == 0.0
