@@ -86,7 +86,7 @@ BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"
 # A number question may ask for a share or a sum of money: the answer then shows a percent sign
 # or a currency, not just any figure.
 SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b", re.I)
-MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|worth|revenue|income|value)\b", re.I)
+MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value)\b", re.I)
 SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 # "How long is the border", "how long did the closure last": a length or a span of time, not a share
 # of trade ("how far below its pre-pandemic level" asks for a gap, often a percentage).
@@ -102,6 +102,7 @@ UNITS = ((re.compile(r"\b(tonnes?|tons?|kilo(gram)?s?|kg|pounds|lbs)\b", re.I),
          (re.compile(r"\b(barrels?|litres?|liters?|gallons?|cubic (met(er|re)s?|feet)|bcm)\b", re.I),
           re.compile(_SCALE + r"(barrels?|bbl|litres?|liters?|gallons?|cubic (met(er|re)s?|feet)|m3|m³|bcm)\b", re.I)))
 COUNT_QUESTION = re.compile(r"\bhow many\b", re.I)
+LEADING_NUMBER = re.compile(r"\s*(by )?how (much|many)\b", re.I)
 CURRENCY = "$€£¥"
 # What follows a number that is no count of things: a currency, a share, a length.
 NOT_A_COUNT = re.compile(r"\s*(%|per ?cent\b|(million |billion |trillion )?(dollars?|yuan|renminbi|rubles?|roubles?|"
@@ -214,6 +215,8 @@ def answer_kind(question: str) -> str | None:
         return "entity"
     if REASON_QUESTION.search(question):
         return "reason"
+    if LEADING_NUMBER.match(question):  # "How much did China invest … in exchange for …": an amount
+        return "number"
     if EXCHANGE_QUESTION.search(question):
         return "exchange"
     if NUMBER_QUESTION.search(question):

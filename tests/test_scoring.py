@@ -171,6 +171,12 @@ def test_a_question_on_what_is_given_in_return_asks_for_an_exchange():
                      "What does Pyongyang receive from Moscow for its shells?"):
         assert answer_kind(question) == "exchange", question
     assert answer_kind("How much does Russia pay for the shells?") == "number"  # a price is a number
+    # an amount asked, whatever it is given in exchange for; an investment is a sum of money
+    invest = "How much did China invest in solar energy in exchange for access to a mine?"
+    assert answer_kind(invest) == "number"
+    assert holds_kind("number", "The DPRK granted access to one of its mines in exchange for solar investment.",
+                      invest) == 0.0
+    assert holds_kind("number", "China invested $20 million in solar plants.", invest) == 1.0
     assert answer_kind("What does North Korea export to Russia?") is None
     assert holds_kind("exchange", "North Korea provides shells in exchange for food and fuel.") == 1.0
     assert holds_kind("exchange", "In return, Chinese firms operate plants.") == 1.0
