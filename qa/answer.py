@@ -104,7 +104,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         # the thing asked for ("how many troops") is not even named near the best sentence
         "focus_missing": float(question.focus is not None and question.focus not in window_terms
                                and not (question.kind == "entity" and best.typed and asks_category(question.text))
-                               and not question.counted_as & counted_terms(window_text)),
+                               and not question.counted_as & counted_terms(window_text)
+                               # or not in the state asked ("how many … killed": "155 … are fighting")
+                               or bool(question.state_as) and not question.state_as & window_terms),
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
         "figure_missing": float(bool(question.figures) and not question.figures & figures(f"{window_text} {about}")

@@ -23,7 +23,7 @@ from qa.config import Config
 from qa.embedding import embed_query
 from qa.rerank import make_reranker
 from qa.schema import Chunk, Passage
-from qa.scoring import Question, ScoredSentence, TermStats, counted, extremes
+from qa.scoring import Question, ScoredSentence, TermStats, counted, counted_state, extremes, stem
 from qa.store import ChunkStore
 from qa.vocabulary import LongerForms, Vocabulary, merge
 
@@ -86,10 +86,16 @@ class Retriever:
         related = tuple((t, near) for t, near in related if t != question.focus)
         # … but a figure may count it by another word ("labourers" as "the workforce (50,000-150,000)")
         word = counted(question.text)
-        counted_as = frozenset(t for t, _ in self.vocabulary.nearest(word[0], self.config.counted_threshold, MAX_COUNTED)
-                               ) if word and self.vocabulary else frozenset()
-        return dataclasses.replace(question, related=related, counted_as=counted_as) if related or counted_as \
-            else question
+        counted_as = self._near(word[0]) if word else frozenset()
+        state = counted_state(question.text)
+        state_as = self._near(state) | {stem(state)} if state else frozenset()
+        return dataclasses.replace(question, related=related, counted_as=counted_as, state_as=state_as) \
+            if related or counted_as or state_as else question
+
+    def _near(self, word: str) -> frozenset[str]:
+        """The document terms at least ``Config.counted_threshold`` similar to ``word``."""
+        return frozenset(t for t, _ in self.vocabulary.nearest(word, self.config.counted_threshold, MAX_COUNTED)
+                         ) if self.vocabulary else frozenset()
 
     def retrieve(self, question: Question, mode: str | None = None, top_k: int | None = None,
                  doc: str | None = None) -> Retrieval:

@@ -442,6 +442,18 @@ def counted(question: str) -> tuple[str, str] | None:
     return head[-1] if head else None
 
 
+# What a how-many question counts things in: "have been killed", "were employed", "been sent".
+COUNTED_STATE = re.compile(r"\bhow many\b.*?\b(?:been|were|was|are|is|be) ([a-z]+(?:ed|en)|sent|held|built|made|sold|paid)\b",
+                           re.I)
+
+
+def counted_state(question: str) -> str | None:
+    """The participle a how-many question counts things in ("killed" in "how many … have been
+    killed"): 155 citizens fighting are no count of those killed. None if it names none."""
+    m = COUNTED_STATE.search(question)
+    return m.group(1).lower() if m else None
+
+
 COUNT_TOKEN = re.compile(rf"(?:{FIGURE.pattern})(?:[-–](?:{FIGURE.pattern}))?|{TOKEN.pattern}")  # "50,000-150,000" is one
 
 
@@ -522,6 +534,9 @@ class Question:
     # Document terms near in meaning to what a how-many question counts ("workforce" for
     # "labourers"): a figure next to one of them counts the thing asked for. Set by Retriever.prepare.
     counted_as: frozenset[str] = frozenset()
+    # The stem of the state a how-many question counts in ("kill" for "have been killed") and the
+    # document terms near it in meaning: one of them must be near the figure. Set by Retriever.prepare.
+    state_as: frozenset[str] = frozenset()
 
     @property
     def related_terms(self) -> dict[str, tuple[tuple[str, float], ...]]:

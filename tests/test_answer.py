@@ -329,6 +329,16 @@ def test_a_figure_may_count_the_thing_asked_for_by_another_word(text, counted_as
     assert features["focus_missing"] == missing
 
 
+@pytest.mark.parametrize("state_as, missing", [({"kill"}, 1.0), ({"kill", "fight"}, 0.0), (set(), 0.0)])
+def test_a_count_in_another_state_than_the_one_asked_is_no_answer(state_as, missing):
+    """155 citizens fighting for Russia are no count of those killed."""
+    question = dataclasses.replace(analyse("How many Chinese citizens fighting for Russia have been killed?"),
+                                   state_as=frozenset(state_as))
+    passage, sentences = _sentences("At least 155 Chinese citizens are fighting for the Russian army.", [0.9])
+    features = confidence_features(question, sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["focus_missing"] == missing
+
+
 def test_a_paraphrase_sharing_only_a_country_by_another_name_is_no_off_topic_question():
     """Every word but the countries paraphrased ("Moscow" for "Russia"): the model decides, the guard does not."""
     text = "Starting in 2024, Russia began using cryptocurrencies for trade with China."

@@ -36,3 +36,9 @@ def test_what_a_how_many_question_counts_may_be_named_by_a_document_word_near_it
     counted_as = assistant.retriever.prepare(analyse("How many labourers from Pyongyang work in China?")).counted_as
     assert {"worker", "workforc"} <= counted_as
     assert assistant.retriever.prepare(analyse("Which labourers work in China?")).counted_as == frozenset()
+
+
+def test_the_state_a_how_many_question_counts_in_is_its_participle_and_the_document_words_near_it(assistant):
+    state_as = assistant.retriever.prepare(analyse("How many North Korean shells have been delivered to Russia?")).state_as
+    assert {"deliv", "ship"} <= state_as  # "6,700 containers shipped" counts what was delivered
+    assert assistant.retriever.prepare(analyse("How many shells does Russia buy?")).state_as == frozenset()

@@ -8,7 +8,7 @@ import pytest
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
 from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, counted,
-                        counted_terms, extremes, holds_kind, score_sentences, split_parts, terms)
+                        counted_state, counted_terms, extremes, holds_kind, score_sentences, split_parts, terms)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -145,6 +145,13 @@ def test_a_figure_the_question_names_does_not_answer_how_many():
 ])
 def test_how_many_asks_for_a_count_of_things(text, holds):
     assert holds_kind("number", text, "How many “Tiger” armored trucks did China deliver?") == holds
+
+
+def test_the_state_a_how_many_question_counts_in():
+    assert counted_state("How many of the Chinese citizens fighting for Russia have been killed or captured?") == "killed"
+    assert counted_state("How many North Korean workers are employed in Russia?") == "employed"
+    assert counted_state("How many soldiers has Pyongyang sent?") is None  # no state: what is sent is counted
+    assert counted_state("Why were the sanctions passed?") is None
 
 
 def test_a_value_at_an_extreme_is_given_with_a_word_for_it():
