@@ -97,13 +97,13 @@ class Config:
     min_semantic: float = 0.25
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES, each within its sign (the zeros
     # are features the fit wanted the other way). Fitted by eval/adapter.py on rankings by the query adapter
-    # (cross-fitted: each set ranked by an adapter that never saw it; threshold 0.634), then calibrated
+    # (cross-fitted: each set ranked by an adapter that never saw it; threshold 0.6193), then calibrated
     # (eval/calibrate.py): the fit weighs the classes to balance, so its output reads as a probability under
-    # a 50/50 prior; scaled by sigmoid(2.8730 z + 0.0280) it matches the studied sets' share of answerable
+    # a 50/50 prior; scaled by sigmoid(2.9877 z - 0.1838) it matches the studied sets' share of answerable
     # questions, and every decision stays the same. eval/tune.py fits the model without the adapter.
-    abstain_threshold: float = 0.83292
-    confidence: tuple[float, ...] = (0.66293, 0.62631, 0.0, 0.0, -6.40677, 0.0, -0.30454, 0.0, -3.10858, 1.79562,
-                                     -5.66841, -2.90460, -4.90707)
+    abstain_threshold: float = 0.78073
+    confidence: tuple[float, ...] = (0.11497, 0.51686, 0.0, 0.28682, -6.94033, 0.0, -0.26889, 0.0, -3.67781, 2.12422,
+                                     -5.63472, -2.25269, -5.19852)
     # The lead's better neighbour (the sentence before or after it) joins it when it scores at least
     # this share of the lead (> 1: never): a sentence restating the question is often followed by
     # the one answering it. The fit: 0.8.

@@ -43,7 +43,8 @@ def test_save_load_round_trip_off_and_missing(tmp_path):
 def test_the_shipped_adapter_fits_the_model_and_never_saw_the_held_out_sets():
     adapter = load_adapter("")
     assert adapter.delta.shape == (384, 384)
-    assert not {"eval/holdout.jsonl", "eval/unseen.jsonl", "eval/novel.jsonl"} & set(adapter.meta["sets"])
+    held_out = {"eval/holdout.jsonl", "eval/unseen.jsonl", "eval/novel.jsonl", "eval/sealed.jsonl"}
+    assert not held_out & set(adapter.meta["sets"])
     assert json.dumps(adapter.meta)  # what it was fitted on travels with it
     assert ADAPTER_FILE.is_file()
 
@@ -127,7 +128,7 @@ def _fitting_script():
 
 @pytest.mark.slow
 def test_the_fitting_script_writes_an_adapter_the_assistant_loads(tmp_path, corpus_copy, capsys, monkeypatch):
-    """eval/adapter.py end to end on two small sets (the shipped fit uses seven)."""
+    """eval/adapter.py end to end on two small sets (the shipped fit uses nine)."""
     from tests.conftest import ROOT
 
     monkeypatch.setenv("QA_CORPUS_DIR", str(corpus_copy))
