@@ -69,7 +69,8 @@ DATE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)when\b|"
 # subject, not what is asked: "what do Chinese companies send back" asks for what they send.
 # "Official" before a word for data is an adjective: "what official figures" asks for figures.
 ENTITY_QUESTION = re.compile(
-    r"(^\s*(?:name|identify)|\b(?:who|whom|whose|which|what)) ((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
+    r"(^\s*(?:name|identify)|\b(?:who|whom|whose|which|what)) "  # "Name the …" asks as "which …" does
+    r"((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
     r"(compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|countr(?:y|ies)|banks?|ministr(?:y|ies)|"
     r"institutions?|person|leaders?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
     r"officials?(?! (?:figures?|data|statistics|numbers?|estimates?|trade|sources?|reports?)\b)|"  # not "official data"
@@ -86,7 +87,8 @@ BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"
 # A number question may ask for a share or a sum of money: the answer then shows a percent sign
 # or a currency, not just any figure.
 SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b", re.I)
-MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value)\b", re.I)
+MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value)\b",
+                            re.I)
 SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 # "How long is the border", "how long did the closure last": a length or a span of time, not a share
 # of trade ("how far below its pre-pandemic level" asks for a gap, often a percentage).
