@@ -445,15 +445,21 @@ def counted(question: str) -> tuple[str, str] | None:
 
 
 # What a how-many question counts things in: "have been killed", "were employed", "been sent".
-COUNTED_STATE = re.compile(r"\bhow many\b.*?\b(?:been|were|was|are|is|be) ([a-z]+(?:ed|en)|sent|held|built|made|sold|paid)\b",
-                           re.I)
+COUNTED_STATE = re.compile(r"\b(?:been|were|was|are|is|be) ([a-z]+(?:ed|en)|sent|held|built|made|sold|paid)\b", re.I)
+# Participles that hedge the count rather than say what is counted ("how many troops are believed
+# to be …"), beside the hedges of STOPWORDS ("estimated", "said", "known").
+HEDGING = frozenset({"reported", "believed", "thought", "expected", "alleged", "claimed", "rumoured", "rumored"})
 
 
 def counted_state(question: str) -> str | None:
     """The participle a how-many question counts things in ("killed" in "how many … have been
     killed"): 155 citizens fighting are no count of those killed. None if it names none."""
-    m = COUNTED_STATE.search(question)
-    return m.group(1).lower() if m else None
+    asked = COUNT_QUESTION.search(question)
+    for m in COUNTED_STATE.finditer(question, asked.end()) if asked else ():
+        word = m.group(1).lower()
+        if word not in STOPWORDS and word not in HEDGING:
+            return word
+    return None
 
 
 COUNT_TOKEN = re.compile(rf"(?:{FIGURE.pattern})(?:[-–](?:{FIGURE.pattern}))?|{TOKEN.pattern}")  # "50,000-150,000" is one

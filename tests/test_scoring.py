@@ -151,6 +151,9 @@ def test_the_state_a_how_many_question_counts_in():
     assert counted_state("How many of the Chinese citizens fighting for Russia have been killed or captured?") == "killed"
     assert counted_state("How many North Korean workers are employed in Russia?") == "employed"
     assert counted_state("How many soldiers has Pyongyang sent?") is None  # no state: what is sent is counted
+    # a hedge is no state; the participle after it is
+    assert counted_state("How many troops are estimated to have been deployed?") == "deployed"
+    assert counted_state("How many shells are believed to be stored there?") == "stored"
     assert counted_state("Why were the sanctions passed?") is None
 
 
