@@ -445,7 +445,9 @@ def counted(question: str) -> tuple[str, str] | None:
 
 
 # What a how-many question counts things in: "have been killed", "were employed", "been sent".
-COUNTED_STATE = re.compile(r"\b(?:been|were|was|are|is|be) ([a-z]+(?:ed|en)|sent|held|built|made|sold|paid)\b", re.I)
+PARTICIPLE = r"([a-z]+(?:ed|en)|sent|held|built|made|sold|paid)\b"
+COUNTED_STATE = re.compile(rf"\b(?:been|were|was|are|is|be) {PARTICIPLE}", re.I)
+NEXT_PARTICIPLE = re.compile(rf"\s+{PARTICIPLE}", re.I)
 # Participles that hedge the count rather than say what is counted ("how many troops are believed
 # to be …"), beside the hedges of STOPWORDS ("estimated", "said", "known").
 HEDGING = frozenset({"reported", "believed", "thought", "expected", "alleged", "claimed", "rumoured", "rumored"})
@@ -459,6 +461,9 @@ def counted_state(question: str) -> str | None:
         word = m.group(1).lower()
         if word not in STOPWORDS and word not in HEDGING:
             return word
+        hedged = NEXT_PARTICIPLE.match(question, m.end())  # "were reported killed"
+        if hedged:
+            return hedged.group(1).lower()
     return None
 
 

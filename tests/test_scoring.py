@@ -154,6 +154,7 @@ def test_the_state_a_how_many_question_counts_in():
     # a hedge is no state; the participle after it is
     assert counted_state("How many troops are estimated to have been deployed?") == "deployed"
     assert counted_state("How many shells are believed to be stored there?") == "stored"
+    assert counted_state("How many soldiers were reported killed?") == "killed"
     assert counted_state("Why were the sanctions passed?") is None
 
 
