@@ -164,4 +164,26 @@ def test_each_question_s_outcome_is_recorded_as_counted(assistant):
 def test_details_without_loso_is_a_clear_error(capsys):
     with pytest.raises(SystemExit):
         _fitting_script().main(["--details", "out.jsonl"])
-    assert "--details writes what --loso finds" in capsys.readouterr().err
+    assert "--details and --fast go with --loso" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_the_quick_leave_one_set_out_answers_each_set_with_a_fold_that_never_saw_it(assistant, capsys):
+    """--loso --fast: every set's questions recorded once, the totals the sum of the sets'."""
+    from qa.pipeline import Assistant
+    from tests.conftest import ROOT
+
+    script = _fitting_script()
+    config = assistant.config.replace(query_adapter=OFF)
+    plain = Assistant(config)  # collected with the adapter off, as the script collects
+    rows_by_set = {name: script.tune.collect(plain, load_eval_set(ROOT / "eval" / f"{name}.jsonl")[:10])
+                   for name in ("abstain", "blind", "fit")}
+    data = {name: script.examples(plain, rows, config) for name, rows in rows_by_set.items()}
+    details = []
+    script.quick_leave_one_set_out(plain, rows_by_set, data, config, details)
+    assert [(d["set"], d["id"]) for d in details] == [(name, item["id"]) for name, rows in rows_by_set.items()
+                                                      for item, _ in rows]
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in printed if not line.startswith(" ")] == ["abstain", "blind", "fit", "all"]
+    right = sum(d["right"] for d in details)
+    assert f"with    right {right}/{sum(d['answerable'] for d in details)}," in printed[-1]
