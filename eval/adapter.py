@@ -90,13 +90,18 @@ def fitted_confidence(matrices: list[tuple[np.ndarray, np.ndarray]], config: Con
     return config.replace(confidence=tuple(float(v) for v in w), abstain_threshold=threshold)
 
 
+def cross_fitted_adapters(data: dict, config: Config) -> dict:
+    """Each set's adapter, fitted on the other sets' examples."""
+    return {name: fit_adapter([e for other, found in data.items() if other != name for e in found], config.w_semantic)
+            for name in data}
+
+
 def cross_fitted_confidence(assistant: Assistant, rows_by_set: dict, data: dict, config: Config) -> Config:
     """``config`` with the confidence fitted on cross-fitted rankings (step 3)."""
     matrices = []
-    for name, rows in rows_by_set.items():
-        adapt(assistant, rows, fit_adapter([e for other, found in data.items() if other != name for e in found],
-                                           config.w_semantic))
-        matrices.append(tune.feature_matrix(rows, config, assistant.retriever.stats))
+    for name, adapter in cross_fitted_adapters(data, config).items():
+        adapt(assistant, rows_by_set[name], adapter)
+        matrices.append(tune.feature_matrix(rows_by_set[name], config, assistant.retriever.stats))
     return fitted_confidence(matrices, config)
 
 
@@ -168,15 +173,15 @@ def leave_one_set_out(assistant: Assistant, rows_by_set: dict, data: dict, confi
 
 
 def quick_leave_one_set_out(assistant: Assistant, rows_by_set: dict, data: dict, config: Config,
-                            details: list | None = None) -> None:
+                            details: list | None = None) -> Config:
     """Step 4 in minutes (``--loso --fast``): every set ranked once, by an adapter fitted on the
     other sets, and answered by a confidence fitted on the other sets' features under their own
     such rankings. Unlike ``leave_one_set_out`` those rankings come from adapters that saw the set
     left out (one adapter per set, not one per pair of sets): a screen for ideas, an hour quicker
-    with nine sets; ``--loso`` gives the figures to report."""
+    with nine sets; ``--loso`` gives the figures to report. Returns what ``cross_fitted_confidence``
+    would, fitted on the same rankings (the adapters are not fitted twice)."""
     stats = assistant.retriever.stats
-    adapters = {name: fit_adapter([e for other, found in data.items() if other != name for e in found],
-                                  config.w_semantic) for name in rows_by_set}
+    adapters = cross_fitted_adapters(data, config)
     matrices = {"without": {}, "with": {}}
     for label in matrices:
         for name, rows in rows_by_set.items():
@@ -193,6 +198,7 @@ def quick_leave_one_set_out(assistant: Assistant, rows_by_set: dict, data: dict,
             details += [{"set": name, **outcome} for outcome in found]
         _report(name, results, totals)
     _report("all", totals, {})
+    return fitted_confidence(list(matrices["with"].values()), config)
 
 
 def main(argv=None) -> int:
@@ -224,14 +230,18 @@ def main(argv=None) -> int:
     adapter.meta["sets"] = args.set
     adapter.save(args.out)
     print(f"wrote {args.out}", flush=True)
+    fitted = None
     if args.loso:
         details = [] if args.details else None
-        (quick_leave_one_set_out if args.fast else leave_one_set_out)(assistant, rows_by_set, data, config, details)
+        if args.fast:
+            fitted = quick_leave_one_set_out(assistant, rows_by_set, data, config, details)
+        else:
+            leave_one_set_out(assistant, rows_by_set, data, config, details)
         if details is not None:
             Path(args.details).write_text("".join(json.dumps(d, ensure_ascii=False) + "\n" for d in details),
                                           encoding="utf-8")
             print(f"wrote {args.details}", flush=True)
-    fitted = cross_fitted_confidence(assistant, rows_by_set, data, config)
+    fitted = fitted or cross_fitted_confidence(assistant, rows_by_set, data, config)
     print("\nPut in qa/config.py (then calibrate with eval/calibrate.py):")
     print(f"    abstain_threshold = {math.floor(fitted.abstain_threshold * 1e4) / 1e4}")
     print(f"    confidence = ({', '.join(f'{v:.3f}' for v in fitted.confidence)})  "
