@@ -562,8 +562,13 @@ class Question:
         return f"{self.antecedent} {self.text}".strip()
 
 
-# Where a question asking for two things splits: ", and what …", "; which …".
-PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+(?=(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
+# Where a question asking for two things splits: ", and what …", "; which …", also past an
+# adverb or a leading phrase the second part opens with (", and roughly how many …", ", and
+# apart from renminbi, what …").
+PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
+                           r"(?=(?:(?:\w+ly|also|then) |(?:apart|aside|besides|beyond|unlike|according|in|on|at|"
+                           r"by|for|from|under|after|before|since|during)\b[^,;?]{0,40}, )?"
+                           r"(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
                            r"(?:what|which|how|who|when|where|why|whose|whom)\b)|"
                            r";\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
 MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own

@@ -337,6 +337,14 @@ def test_a_question_splits_into_parts_that_stand_alone():
     # a second question opening with a preposition
     assert split_parts("What did China set up to study sanctions, and in which arena will the rivalry unfold?") == [
         "What did China set up to study sanctions", "in which arena will the rivalry unfold?"]
+    # past an adverb or a leading phrase the second question opens with
+    assert split_parts("How many drones did Iran send, and roughly how many did Russia build?") == [
+        "How many drones did Iran send", "roughly how many did Russia build?"]
+    assert split_parts("Which bank paid in rubles, and apart from rubles, what currencies were used in the deals?") == [
+        "Which bank paid in rubles", "apart from rubles, what currencies were used in the deals?"]
+    # a relative clause is no second question
+    assert split_parts("What did Russia and China sign in May, which the report calls historic?") == [
+        "What did Russia and China sign in May, which the report calls historic?"]
 
 
 def test_a_short_part_naming_another_figure_asks_the_part_before_s_question_of_it():
