@@ -18,6 +18,9 @@ from qa.scoring import (FIGURE, FOOTNOTE, LABEL, REFERS_BACK, Question, ScoredSe
                         counted_terms, figures, holds_kind, lacks_extreme, months, terms)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
+# Said after a multi-part answer for each part below the threshold, so that a reader never takes
+# the answer to one part for an answer to the whole question.
+NO_PART_ANSWER = "The documents do not answer this part: “{part}”"
 MAX_LEAD_WORDS = 90  # the lead together with the sentence that completes it (its antecedent, what it introduces)
 MIN_SENTENCE_CHARS = 15  # shorter lines (list labels, stray fragments) never lead an answer
 # Questions that ask for several things (a list), or for two to be set side by side (a
@@ -356,9 +359,15 @@ def _words(sentences: list[ScoredSentence]) -> int:
     return sum(len(s.text.split()) for s in sentences)
 
 
+def open_parts(answer: Answer) -> list[str]:
+    """What to say after ``answer`` about each part of its question the documents do not answer."""
+    return [NO_PART_ANSWER.format(part=part[:1].upper() + part[1:]) for part in answer.unanswered]
+
+
 def combine(question: Question, parts: list[Answer]) -> Answer:
     """One answer from the answers to each part of a multi-part question: the confident parts'
-    sentences in order, citations renumbered; it abstains only if every part does."""
+    sentences in order, citations renumbered, and the parts they leave open named; it abstains
+    only if every part does."""
     answered = [a for a in parts if not a.abstained]
     passages, seen = [], set()
     for p in sorted((p for a in parts for p in a.passages), key=lambda p: p.rank):
@@ -376,5 +385,6 @@ def combine(question: Question, parts: list[Answer]) -> Answer:
             taken.add((c.doc_id, c.start))
             citations.append(dataclasses.replace(c, marker=len(citations) + 1))
             texts.append(f"{c.text} [{len(citations)}]")
-    return Answer(question.text, " ".join(texts), False, confidence, citations, passages, query=question.query)
+    return Answer(question.text, " ".join(texts), False, confidence, citations, passages, query=question.query,
+                  unanswered=[a.question for a in parts if a.abstained])
 

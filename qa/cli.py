@@ -97,6 +97,7 @@ def cmd_index(args, config: Config) -> int:
 
 def cmd_ask(args, config: Config) -> int:
     """``qa ask``."""
+    from qa.answer import open_parts
     from qa.pipeline import Assistant, check_question
 
     check_question(args.question, config.max_question_chars)  # before seconds of model loading
@@ -108,6 +109,8 @@ def cmd_ask(args, config: Config) -> int:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))
         return 0
     print(answer.answer)
+    for note in open_parts(answer):
+        print(note)
     print(f"\n(confidence {answer.confidence:.2f}, {answer.latency_ms:.0f} ms)")
     if answer.citations:
         print("\nSources:")

@@ -93,6 +93,8 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     latency_ms: float = 0.0
     query: str = ""  # the question as retrieved, after follow-up rewriting
+    # parts of a multi-part question the documents do not answer, while others are answered
+    unanswered: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The JSON object printed by ``qa ask --json`` and returned by the UI's ``/ask``."""
@@ -100,5 +102,6 @@ class Answer:
                 "confidence": round(self.confidence, 4),
                 "citations": [c.to_dict() for c in self.citations],
                 "passages": [p.to_dict() for p in self.passages],
+                "unanswered": list(self.unanswered),
                 "latency_ms": round(self.latency_ms, 1)}
 

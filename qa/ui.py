@@ -17,6 +17,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from qa.answer import open_parts
 from qa.config import RETRIEVAL_MODES, Config
 from qa.corpus import SUPPORTED_SUFFIXES, DocumentError
 from qa.pipeline import Assistant, QuestionError
@@ -85,7 +86,8 @@ def citation_hover(c: Citation) -> str:
 
 def answer_markdown(answer: Answer) -> str:
     """The answer for the chat: escaped text; each ``[n]`` marker of a citation becomes a link to
-    its entry in the sources panel, with the cited sentence, title and position as hover text."""
+    its entry in the sources panel, with the cited sentence, title and position as hover text;
+    then, in italics, each part of the question the documents do not answer."""
     cited = {c.marker: c for c in answer.citations}
 
     def link(m: re.Match) -> str:
@@ -94,7 +96,8 @@ def answer_markdown(answer: Answer) -> str:
             return m.group(0)
         return f'[[{c.marker}]](#qa-src-{c.marker} "{escape_attribute(citation_hover(c))}")'
 
-    return ESCAPED_MARKER.sub(link, escape_markdown(answer.answer))
+    notes = "".join(f"\n\n_{escape_markdown(note)}_" for note in open_parts(answer))
+    return ESCAPED_MARKER.sub(link, escape_markdown(answer.answer)) + notes
 
 
 def highlighted(text: str, start: int, end: int) -> str:

@@ -5,11 +5,11 @@ import dataclasses
 
 import pytest
 
-from qa.answer import NO_ANSWER, compose, confidence_features, confidence_of
+from qa.answer import NO_ANSWER, combine, compose, confidence_features, confidence_of, open_parts
 from qa.chunking import split_sentences
 from qa.config import Config
 from qa.rerank import sentence_weights
-from qa.schema import Chunk, Passage
+from qa.schema import Answer, Chunk, Citation, Passage
 from qa.scoring import ScoredSentence, TermStats, analyse, analyse_parts, score_sentences
 
 TEXT = ("WILL CHINA AND NORTH KOREA CONSUME RUSSIA?\n"
@@ -362,3 +362,22 @@ def test_a_reason_keeping_one_of_the_countries_asked_about_is_on_topic(question,
     passage, sentences = _sentences(text, [0.9])
     features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
     assert features["other_country"] == other
+
+
+def test_a_part_the_documents_do_not_answer_is_named_not_dropped():
+    passage, _ = _sentences(TEXT, [0.1, 0.9])
+    sentence = "Russia buys artillery shells from North Korea and pays in food and fuel."
+    start = TEXT.index(sentence)
+    cited = Citation(marker=1, doc_id="doc.md", title="Doc", chunk=0, start=start, end=start + len(sentence),
+                     text=sentence, passage=TEXT, passage_start=0, score=0.9)
+    first = Answer("What does Russia pay North Korea with", f"{sentence} [1]", False, 0.9, [cited], [passage])
+    second = Answer("what does Iran pay China with?", NO_ANSWER, True, 0.2, passages=[passage])
+    question = analyse("What does Russia pay North Korea with, and what does Iran pay China with?")
+    answer = combine(question, [first, second])
+    assert not answer.abstained and answer.answer == f"{sentence} [1]"  # the answer stays verbatim spans
+    assert answer.unanswered == ["what does Iran pay China with?"]
+    assert open_parts(answer) == ["The documents do not answer this part: “What does Iran pay China with?”"]
+    assert answer.to_dict()["unanswered"] == ["what does Iran pay China with?"]
+    # declined as a whole, it says so once
+    declined = combine(question, [dataclasses.replace(first, answer=NO_ANSWER, abstained=True, citations=[]), second])
+    assert declined.abstained and declined.unanswered == [] and open_parts(declined) == []

@@ -15,7 +15,7 @@ from qa.cli import main
 from tests.conftest import CORPUS, ROOT
 
 EVAL_SET = ROOT / "eval" / "qa.jsonl"
-ANSWER_KEYS = {"question", "answer", "abstained", "confidence", "citations", "passages", "latency_ms"}
+ANSWER_KEYS = {"question", "answer", "abstained", "confidence", "citations", "passages", "unanswered", "latency_ms"}
 SUBSET_IDS = ("q001", "q005", "q017", "q091", "q109")  # q109 is unanswerable
 
 

@@ -107,3 +107,11 @@ def test_json_shape(assistant):
 def test_off_topic_question_is_declined(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained and answer.confidence == 0.0 and not answer.citations
+
+
+def test_a_part_the_documents_do_not_answer_is_named(assistant):
+    answer = assistant.ask("How much in dual-use goods does China export to Russia each month, and which Chinese "
+                           "bank processes the payments for the capacity lease agreements with Russian firms?")
+    assert "$300 million" in answer.answer and not answer.abstained
+    assert answer.unanswered == ["which Chinese bank processes the payments for the capacity lease agreements with "
+                                 "Russian firms?"]

@@ -3,6 +3,7 @@ asked through ``gradio_client`` — real components, no mocks."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,16 @@ def test_answer_markdown_links_only_real_markers(text):
     assert title.endswith('")')
     assert not any(ch in title[:-2] for ch in '"[]()<>\\')  # the hover text is one inert attribute value
     assert "](javascript" not in out
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_answer_markdown_names_each_part_left_open_inertly(text):
+    answer = dataclasses.replace(hostile_answer(text), unanswered=[f"and {text}?"])
+    out = answer_markdown(answer)
+    note = out.split("\n\n", 1)[1]
+    assert note.startswith("_The documents do not answer this part:") and note.endswith("_")
+    assert "<script" not in note and "<img" not in note and "](" not in note
+    assert escape_markdown(text) in note
 
 
 @pytest.mark.parametrize("text", HOSTILE)
