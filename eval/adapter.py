@@ -10,7 +10,8 @@
 3. Fits the logistic confidence (``eval/tune.py``'s model and threshold rule) on features whose
    rankings come from adapters that never saw the set: for each set, an adapter fitted on the
    others (cross-fitting). Fitted on the full adapter's own rankings the confidence trusts
-   rankings that are better on the fitting questions than on new ones.
+   rankings that are better on the fitting questions than on new ones. For the same reason the
+   threshold is set on out-of-set confidences: each set scored by the model fitted on the others.
 4. ``--loso``: leave one set out, for each set: the adapter and the confidence fitted on the other
    sets (the confidence cross-fitted as in 3), that set answered with and without the adapter.
    This is the figure that says whether the adapter generalises to questions it never saw.
@@ -83,11 +84,21 @@ def adapt(assistant: Assistant, rows, adapter: QueryAdapter | None) -> None:
 
 
 def fitted_confidence(matrices: list[tuple[np.ndarray, np.ndarray]], config: Config) -> Config:
-    """``config`` with the logistic confidence and its threshold fitted on (features, answerable) pairs."""
+    """``config`` with the logistic confidence fitted on every set's (features, answerable) pairs, and
+    its threshold on out-of-set confidences: each set's questions scored by the model fitted on the
+    other sets. On the questions it was fitted on the model is surer than on new ones, and a
+    threshold set there lets more false abstentions through on new questions (step 3)."""
     x, y = np.vstack([m[0] for m in matrices]), np.concatenate([m[1] for m in matrices])
     w = tune.fit_logistic(x, y)
-    threshold = tune.pick_threshold(tune.predict(w, x), y)
+    out_of_set = [tune.predict(tune.fit_logistic(*_pooled(matrices, i)), m[0]) for i, m in enumerate(matrices)]
+    threshold = tune.pick_threshold(np.concatenate(out_of_set), y)
     return config.replace(confidence=tuple(float(v) for v in w), abstain_threshold=threshold)
+
+
+def _pooled(matrices: list[tuple[np.ndarray, np.ndarray]], left_out: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (features, answerable) pairs of every set but ``matrices[left_out]``."""
+    others = [m for i, m in enumerate(matrices) if i != left_out]
+    return np.vstack([m[0] for m in others]), np.concatenate([m[1] for m in others])
 
 
 def cross_fitted_adapters(data: dict, config: Config) -> dict:

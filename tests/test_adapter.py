@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from qa.adapter import ADAPTER_FILE, OFF, Example, QueryAdapter, fit_adapter, load_adapter
+from qa.config import Config
 from qa.evaluation import load_eval_set
 from qa.scoring import analyse
 from qa.store import sentence_id
@@ -159,6 +160,28 @@ def test_each_question_s_outcome_is_recorded_as_counted(assistant):
     assert counts["abstentions"] == sum(d["abstained"] for d in details if not d["answerable"])
     assert counts["false_abstentions"] == sum(d["abstained"] for d in details if d["answerable"])
     assert counts["unanswerable"] == sum(not d["answerable"] for d in details) > 0
+
+
+def test_the_threshold_is_set_on_confidences_of_sets_the_model_never_saw():
+    """A set whose answerable questions look like another set's near misses: fitted with them in,
+    the model is sure of them; fitted without them, it is not, and the threshold is set there."""
+    script, rng = _fitting_script(), np.random.default_rng(0)
+    config = Config()
+    features = len(script.CONFIDENCE_FEATURES)
+
+    def a_set(answerable_at: float, near_miss_at: float) -> tuple[np.ndarray, np.ndarray]:
+        x = rng.uniform(0, 0.2, size=(40, features))
+        x[:20, 0], x[20:, 0] = answerable_at, near_miss_at  # the first feature is the similarity
+        return x, np.r_[np.ones(20), np.zeros(20)]
+
+    matrices = [a_set(0.9, 0.5), a_set(0.9, 0.5), a_set(0.55, 0.3)]
+    fitted = script.fitted_confidence(matrices, config)
+    x, y = np.vstack([m[0] for m in matrices]), np.concatenate([m[1] for m in matrices])
+    out_of_set = np.concatenate([script.tune.predict(script.tune.fit_logistic(*script._pooled(matrices, i)), m[0])
+                                 for i, m in enumerate(matrices)])
+    assert fitted.abstain_threshold == pytest.approx(script.tune.pick_threshold(out_of_set, y))
+    in_sample = script.tune.pick_threshold(script.tune.predict(np.array(fitted.confidence), x), y)
+    assert fitted.abstain_threshold < in_sample  # the third set's answers are less sure than the fit thinks
 
 
 def test_details_without_loso_is_a_clear_error(capsys):
