@@ -12,7 +12,8 @@ the threshold rescaled by the same map: a > 0 keeps the order, so every answer a
 abstention stays as it was and only the number shown changes. Changes nothing itself.
 
 The fitted map depends on the share of answerable questions in the sets, as any calibration
-does: the studied sets (never the held-out ``holdout``, ``unseen``, ``novel``, ``sealed``, ``tail`` or ``plus``,
+does: the studied sets (never the held-out ``holdout``, ``unseen``, ``novel``, ``sealed``, ``tail``, ``plus``,
+``keen`` or ``gauge``,
 which measure what it generalises to) are the closest thing to the questions users ask.
 """
 
