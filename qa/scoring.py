@@ -324,7 +324,7 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
     may answer it (COUNTRY_FOCUS), and whether only a country's may (COUNTRY_ONLY)."""
     from qa.mentions import countries_in, initials
 
-    focus = answer_focus(question)
+    focus = answer_focus(as_asked(question))
     country_answers = focus is None or focus in COUNTRY_FOCUS or bool(WHOSE.search(question))
     return (frozenset(terms(question)), countries_in(question),
             frozenset(initials(name) for name in NAME.findall(question)), country_answers, focus in COUNTRY_ONLY)
@@ -438,9 +438,14 @@ WHO_ROLE = re.compile(r"^\s*[Ww]ho (?:is|was|are|were) (?:the |an? )?(?:\S+(?:�
 
 def counted(question: str) -> tuple[str, str] | None:
     """What a how-many question counts: its head word as written and its stem ("labourers",
-    "labour"); None for another question."""
+    "labour"); None for another question. In a question asked indirectly ("Tell me how many
+    containers North Korea shipped") a name after the counted noun is the subject, not the noun."""
     m = HOW_MANY.search(question)
     head = words(m.group(1)) if m else []
+    for i in range(1, len(head)):
+        if head[i][0][:1].isupper() and head[i - 1][0][:1].islower():
+            head = head[:i]
+            break
     return head[-1] if head else None
 
 
@@ -598,13 +603,32 @@ def elliptical(part: str, before: str) -> bool:
     return len(terms(part)) < MIN_PART_TERMS and bool(figures(part) - figures(before))
 
 
+# A request in place of a question ("Give me the year …", "Tell me how many …", "I need the date
+# of …"): read as the question it stands for ("What year …", "how many …", "What date of …").
+REQUEST = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
+                     r"(?:(?:give|tell|show|provide|state|find|report|list)(?:\s+(?:me|us))?|"
+                     r"i(?:\s+would|'d|’d)?\s+(?:need|want|like)(?:\s+to\s+know)?)\s+(?:(?:the|a|an|all)\s+)?", re.I)
+WH_WORD = re.compile(r"(?:what|which|how|who|when|where|why|whose|whom)\b", re.I)
+
+
+def as_asked(question: str) -> str:
+    """``question`` with a request's opening read as a question word: what its kind and focus are
+    read from."""
+    m = REQUEST.match(question)
+    if not m or m.end() == len(question):
+        return question
+    rest = question[m.end():]
+    return rest if WH_WORD.match(rest) else f"What {rest}"
+
+
 def analyse(question: str, context: str = "", part: bool = False, antecedent: str = "") -> Question:
     """The question's terms (plus those of ``context``, a previous turn), its answer kind and
-    focus; ``part``: it is one part of a question ``split_parts`` split; ``antecedent``: the name
-    its pronoun stands for."""
+    focus (read as asked: ``as_asked``); ``part``: it is one part of a question ``split_parts``
+    split; ``antecedent``: the name its pronoun stands for."""
     query = f"{context} {question}".strip()
-    kind = answer_kind(question)
-    focus = answer_focus(question) or (thing_asked(question) if kind is None else None)
+    asked = as_asked(question)
+    kind = answer_kind(asked)
+    focus = answer_focus(asked) or (thing_asked(asked) if kind is None else None)
     return Question(question, query, frozenset(terms(query)), kind, focus,
                     frozenset(terms(question)), figures(question), names(question), part, antecedent)
 

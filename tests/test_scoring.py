@@ -7,8 +7,9 @@ import pytest
 
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
-from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, counted,
-                        counted_state, counted_terms, extremes, holds_kind, score_sentences, split_parts, terms)
+from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, as_asked,
+                        counted, counted_state, counted_terms, extremes, holds_kind, score_sentences, split_parts,
+                        terms)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -434,3 +435,19 @@ def test_what_a_how_many_question_counts_and_what_a_text_counts():
     text = "North Korea has since sent over 6,700 containers to Russia, and a workforce (between 50,000-150,000) in hubs."
     assert counted_terms(text) == {"sent", "contain", "workforc", "hub"}  # two tokens either side of a figure
     assert counted_terms("No figure here at all.") == frozenset()
+
+
+def test_a_request_is_read_as_the_question_it_stands_for():
+    assert as_asked("Give me the year UN sanctions on the DPRK began.") == "What year UN sanctions on the DPRK began."
+    assert analyse("Give me the year UN sanctions on the DPRK began.").kind == "date"
+    assert analyse("Give the monthly value of Chinese dual-use exports to Russia.").kind == "number"
+    assert analyse("I need the date of the Kim-Putin summit.").kind == "date"
+    assert analyse("Please give me the share of Russian microchip imports that came from China.").kind == "number"
+    assert analyse("Could you tell me which bank processes the payments?").focus == "bank"
+    # the question it holds, asked indirectly: a name after the counted noun is its subject
+    asked = analyse("Tell me how many containers North Korea shipped to Russia.")
+    assert (asked.kind, asked.focus) == ("number", "contain")
+    assert analyse("How many North Korean troops are in Kursk?").focus == "troop"  # a name before the noun qualifies it
+    # a question stays as asked, and a request for nothing in particular asks for no kind
+    assert as_asked("What did China ban in December 2024?") == "What did China ban in December 2024?"
+    assert analyse("Tell me about Dandong Zhicheng.").kind is None
