@@ -167,6 +167,16 @@ def test_unanswerable_question_is_refused(page):
     shot(page, "04-unanswerable")
 
 
+def test_a_part_left_open_is_named_under_the_answer(page):
+    text = ask(page, "How much in dual-use goods does China export to Russia each month, and which Chinese bank "
+                     "processes the payments for the capacity lease agreements with Russian firms?")
+    assert "$300 million" in text and "[1]" in text
+    note = page.locator("#qa-chat [data-testid=bot] em").last
+    assert note.inner_text().startswith("The documents do not answer this part:")
+    assert "Which Chinese bank" in note.inner_text()
+    shot(page, "04b-part-left-open")
+
+
 def test_empty_question_gets_a_message(page):
     page.fill("#qa-question textarea", "   ")
     page.click("#qa-ask")
