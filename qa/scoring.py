@@ -330,6 +330,31 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
             frozenset(initials(name) for name in NAME.findall(question)), country_answers, focus in COUNTRY_ONLY)
 
 
+CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]*(?:[’'-][^\W\d_]+)*\b(?![\d’'-])")  # "Zelenskyy", "Sinŭiju"; not "Hwasong-17"
+MIN_RESPELT_CHARS = 5  # shorter names are too close to each other to tell a typo ("Iran", "Iraq")
+
+
+def one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` becomes ``b`` by one added, dropped or changed letter, or two swapped ones."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long = sorted((a, b), key=len)
+    if len(long) - len(short) != 1:
+        return False
+    i = next((i for i, (x, y) in enumerate(zip(short, long)) if x != y), len(short))
+    return short[i:] == long[i + 1:]
+
+
+def _is_country(word: str) -> bool:
+    from qa.mentions import countries_in
+
+    return bool(countries_in(word))
+
+
 class TermStats:
     """Inverse document frequencies over the indexed chunks (the rarer a term, the more it says),
     and over the documents' titles and sources (to tell which document a question names)."""
@@ -350,6 +375,25 @@ class TermStats:
         # for naming a document, a compound counts word by word ("the economic-triangle analysis")
         self.naming_terms = {doc_id: frozenset(terms(DASH.sub(" ", title))) for doc_id, title in titles.items()}
         self.naming_df = Counter(t for held in self.naming_terms.values() for t in held)
+        # the capitalised words of the documents, as written: what a misspelt name is respelt to
+        self.name_forms = Counter(w for text in [*(c.text for c in chunks), *titles.values()]
+                                  for w in CAPITALISED.findall(text))
+
+    def respell(self, question: str) -> str:
+        """``question`` with each capitalised word the documents never use, at least
+        MIN_RESPELT_CHARS letters long (no figure in it: "Hwasong-18" is another missile) and no
+        country's name nor a common word ("Where"), written as the one name of the documents
+        a letter away (one added, dropped, changed, or two swapped): "Chian" as "China",
+        "Zelensky" as "Zelenskyy". A name two or more names are a letter away from stays as asked,
+        and so does one the documents use: a near miss naming another company is no typo."""
+        def fix(m: re.Match) -> str:
+            word = m.group()
+            if (len(word) < MIN_RESPELT_CHARS or word in self.name_forms or word.lower() in STOPWORDS
+                    or stem(word.lower()) in self.known or _is_country(word)):
+                return word
+            near = {form for form in self.name_forms if abs(len(form) - len(word)) <= 1 and one_edit(word, form)}
+            return near.pop() if len(near) == 1 else word
+        return CAPITALISED.sub(fix, question)
 
     def source_match(self, question_terms: frozenset[str], doc_id: str) -> float:
         """How specifically the question names this document ("according to the triangle

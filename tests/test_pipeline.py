@@ -115,3 +115,10 @@ def test_a_part_the_documents_do_not_answer_is_named(assistant):
     assert "$300 million" in answer.answer and not answer.abstained
     assert answer.unanswered == ["which Chinese bank processes the payments for the capacity lease agreements with "
                                  "Russian firms?"]
+
+
+def test_a_name_misspelt_by_a_letter_is_answered_as_spelt_right(assistant):
+    # "Chian" unknown to the documents read as another country's name put in China's place, and declined
+    answer = assistant.ask("What share of the microchips imported by Russia in 2024 came from Chian?")
+    assert not answer.abstained and "80%" in answer.answer
+    assert "China" in answer.query

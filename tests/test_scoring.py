@@ -8,8 +8,8 @@ import pytest
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
 from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, as_asked,
-                        counted, counted_state, counted_terms, extremes, holds_kind, score_sentences, split_parts,
-                        terms)
+                        counted, counted_state, counted_terms, extremes, holds_kind, one_edit, score_sentences,
+                        split_parts, terms)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -451,3 +451,16 @@ def test_a_request_is_read_as_the_question_it_stands_for():
     # a question stays as asked, and a request for nothing in particular asks for no kind
     assert as_asked("What did China ban in December 2024?") == "What did China ban in December 2024?"
     assert analyse("Tell me about Dandong Zhicheng.").kind is None
+
+
+def test_a_name_misspelt_by_a_letter_is_read_as_the_documents_spell_it():
+    text = "Zelenskyy said China and the Sinotruk plant in Dandong supplied Hwasong-17 parts; the Kremlin denied it."
+    stats = TermStats([Chunk("c", "d.md", "Report", 0, 0, len(text), text, ())])
+    assert stats.respell("What did Zelensky say about Chian?") == "What did Zelenskyy say about China?"
+    assert stats.respell("What did Sinotrukk trucks carry from Dnadong?") == "What did Sinotruk trucks carry from Dandong?"
+    # a figure makes another model, a short name another place, a known word is no typo
+    assert stats.respell("What is the range of the Hwasong-18?") == "What is the range of the Hwasong-18?"
+    assert stats.respell("Where did Iraq send Kremlin envoys?") == "Where did Iraq send Kremlin envoys?"
+    assert stats.respell("Which Chinese firm supplies Kazakhstan?") == "Which Chinese firm supplies Kazakhstan?"
+    assert one_edit("Chian", "China") and one_edit("Zelensky", "Zelenskyy") and one_edit("Dandong", "Dangdong")
+    assert not one_edit("Sinotrack", "Sinotruk") and not one_edit("China", "China")
