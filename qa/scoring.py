@@ -330,7 +330,7 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
             frozenset(initials(name) for name in NAME.findall(question)), country_answers, focus in COUNTRY_ONLY)
 
 
-CAPITALISED = re.compile(r"\b[A-Z][^\W\d_]*(?:[’'-][^\W\d_]+)*\b(?![\d’'-])")  # "Zelenskyy", "Sinŭiju"; not "Hwasong-17"
+SPELT_NAME = re.compile(r"\b[A-Z][^\W\d_]*(?:[’'-][^\W\d_]+)*\b(?![\d’'-])")  # "Zelenskyy", "Sinŭiju"; not "Hwasong-17"
 MIN_RESPELT_CHARS = 5  # shorter names are too close to each other to tell a typo ("Iran", "Iraq")
 
 
@@ -377,7 +377,7 @@ class TermStats:
         self.naming_df = Counter(t for held in self.naming_terms.values() for t in held)
         # the capitalised words of the documents, as written: what a misspelt name is respelt to
         self.name_forms = Counter(w for text in [*(c.text for c in chunks), *titles.values()]
-                                  for w in CAPITALISED.findall(text))
+                                  for w in SPELT_NAME.findall(text))
 
     def respell(self, question: str) -> str:
         """``question`` with each capitalised word the documents never use, at least
@@ -393,7 +393,7 @@ class TermStats:
                 return word
             near = {form for form in self.name_forms if abs(len(form) - len(word)) <= 1 and one_edit(word, form)}
             return near.pop() if len(near) == 1 else word
-        return CAPITALISED.sub(fix, question)
+        return SPELT_NAME.sub(fix, question)
 
     def source_match(self, question_terms: frozenset[str], doc_id: str) -> float:
         """How specifically the question names this document ("according to the triangle
