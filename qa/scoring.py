@@ -349,12 +349,6 @@ def one_edit(a: str, b: str) -> bool:
     return short[i:] == long[i + 1:]
 
 
-def _is_country(word: str) -> bool:
-    from qa.mentions import countries_in
-
-    return bool(countries_in(word))
-
-
 class TermStats:
     """Inverse document frequencies over the indexed chunks (the rarer a term, the more it says),
     and over the documents' titles and sources (to tell which document a question names)."""
@@ -376,8 +370,8 @@ class TermStats:
         self.naming_terms = {doc_id: frozenset(terms(DASH.sub(" ", title))) for doc_id, title in titles.items()}
         self.naming_df = Counter(t for held in self.naming_terms.values() for t in held)
         # the capitalised words of the documents, as written: what a misspelt name is respelt to
-        self.name_forms = Counter(w for text in [*(c.text for c in chunks), *titles.values()]
-                                  for w in SPELT_NAME.findall(text))
+        self.name_forms = frozenset(w for text in [*(c.text for c in chunks), *titles.values()]
+                                    for w in SPELT_NAME.findall(text))
 
     def respell(self, question: str) -> str:
         """``question`` with each capitalised word the documents never use, at least
@@ -386,10 +380,12 @@ class TermStats:
         a letter away (one added, dropped, changed, or two swapped): "Chian" as "China",
         "Zelensky" as "Zelenskyy". A name two or more names are a letter away from stays as asked,
         and so does one the documents use: a near miss naming another company is no typo."""
+        from qa.mentions import countries_in
+
         def fix(m: re.Match) -> str:
             word = m.group()
             if (len(word) < MIN_RESPELT_CHARS or word in self.name_forms or word.lower() in STOPWORDS
-                    or stem(word.lower()) in self.known or _is_country(word)):
+                    or stem(word.lower()) in self.known or countries_in(word)):
                 return word
             near = {form for form in self.name_forms if abs(len(form) - len(word)) <= 1 and one_edit(word, form)}
             return near.pop() if len(near) == 1 else word
@@ -614,11 +610,12 @@ class Question:
 # Where a question asking for two things splits: ", and what …", "; which …", also past an
 # adverb or a leading phrase the second part opens with (", and roughly how many …", ", and
 # apart from renminbi, what …").
+WH = r"(?:what|which|how|who|when|where|why|whose|whom)\b"  # a question word
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
                            r"(?=(?:(?:\w+ly|also|then) |(?:apart|aside|besides|beyond|unlike|according|in|on|at|"
                            r"by|for|from|under|after|before|since|during)\b[^,;?]{0,40}, )?"
                            r"(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
-                           r"(?:what|which|how|who|when|where|why|whose|whom)\b)|"
+                           rf"{WH})|"
                            r";\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
 MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own
 
@@ -652,7 +649,7 @@ def elliptical(part: str, before: str) -> bool:
 REQUEST = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would|will) you\s+)?(?:please\s+)?"
                      r"(?:(?:give|tell|show|provide|state|find|report|list)(?:\s+(?:me|us))?|"
                      r"i(?:\s+would|'d|’d)?\s+(?:need|want|like)(?:\s+to\s+know)?)\s+(?:(?:the|a|an|all)\s+)?", re.I)
-WH_WORD = re.compile(r"(?:what|which|how|who|when|where|why|whose|whom)\b", re.I)
+WH_WORD = re.compile(WH, re.I)
 
 
 def as_asked(question: str) -> str:
