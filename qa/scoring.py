@@ -227,9 +227,26 @@ def answer_kind(question: str) -> str | None:
         return "date"
     if PLACE_QUESTION.search(question):
         return "place"
-    if ENTITY_QUESTION.search(question):
+    if ENTITY_QUESTION.search(question) or asks_which_one(question):
         return "entity"
     return None
+
+
+# "Which former airfield was …", "which cryptocurrency does …": the noun after "which" (up to
+# four words on), ending before a verb, a preposition or a participle.
+WHICH_NOUN = re.compile(r"\b(?i:which) ((?:[\w’'-]+ ){0,4}?)([a-z][\w-]*)(?= (?:is|was|are|were|has|have|had|do|"
+                        r"does|did|can|could|will|would|of|in|to|from|for|that|on|with|at|by|between|said|says|"
+                        r"\w+ed)\b|[?,])")
+PLURAL = re.compile(r"[a-z]+[^su]s")  # "minerals", not "Brookings" (a name), "press" or "status"
+
+
+def asks_which_one(question: str) -> bool:
+    """Whether "which" asks for one thing of a kind, which a name answers ("Which Brookings
+    analyst …", "which cryptocurrency …"). Not a plural ("which minerals": common nouns answer,
+    "gallium, germanium") nor a vague noun ("which type of equipment": a kind answers)."""
+    m = WHICH_NOUN.search(question)
+    return bool(m) and not any(PLURAL.fullmatch(w) for w in (*m.group(1).split(), m.group(2))) \
+        and stem(m.group(2)) not in _vague_stems()
 
 
 def holds_kind(kind: str | None, text: str, question: str = "") -> float:
@@ -326,7 +343,10 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
 
     focus = answer_focus(as_asked(question))
     country_answers = focus is None or focus in COUNTRY_FOCUS or bool(WHOSE.search(question))
-    return (frozenset(terms(question)), countries_in(question),
+    # its names' words, not its common words: "the Entity List" answers "which export-control
+    # list … entities"; its first word too, which NAME passes over
+    named = [question.split(maxsplit=1)[0], *NAME.findall(question)] if question.strip() else []
+    return (frozenset(t for name in named for t in terms(name)), countries_in(question),
             frozenset(initials(name) for name in NAME.findall(question)), country_answers, focus in COUNTRY_ONLY)
 
 
@@ -547,7 +567,7 @@ def answer_focus(question: str) -> str | None:
 THING_ASKED = re.compile(r"\b(?:what|which) (?:is|was|are|were) the ((?-i:[a-z])[\w-]+) (?:of|for|in|to|between|behind)\b",
                          re.I)
 VAGUE_THINGS = frozenset({"kind", "type", "sort", "form", "way", "thing", "part", "role", "effect", "impact", "aspect",
-                          "purpose", "reason", "name"})
+                          "purpose", "reason", "name", "category", "one"})
 
 
 def thing_asked(question: str) -> str | None:

@@ -266,6 +266,26 @@ def test_no_name_the_question_already_gives_answers_an_entity_question():
     assert holds_kind("entity", "The payments resumed in February.", bank) == 0.0
 
 
+def test_which_with_one_thing_of_a_kind_asks_for_its_name():
+    question = "Which cryptocurrency has Russia been using to settle its trade with China?"
+    assert answer_kind(question) == "entity"
+    assert holds_kind("entity", "Russia began using cryptocurrencies for trade with China.", question) == 0.0
+    assert holds_kind("entity", "Russia settles part of its trade with China in Tether.", question) == 1.0
+    assert answer_kind("Which Brookings analyst warned that Beijing will not act?") == "entity"
+    assert answer_kind("Which North Korean rare earth mine was China granted access to?") == "entity"
+    # common nouns answer a plural ("gallium, germanium"), a kind answers a vague noun
+    assert answer_kind("Which critical minerals do Chinese companies supply to Russia?") is None
+    assert answer_kind("Which metals flow from China to Russia?") is None
+    assert answer_kind("Which category of equipment drove the growth?") is None
+    assert answer_kind("Which type of factory equipment drove the growth?") is None
+
+
+def test_a_name_made_of_the_question_s_common_words_answers_it():
+    question = "To which US export-control list were numerous Chinese entities added?"
+    assert holds_kind("entity", 'The US added Chinese entities to the "Entity List".', question) == 1.0
+    assert holds_kind("entity", "The US added Chinese entities to its export-control list.", question) == 0.0
+
+
 def test_what_something_is_worth_asks_for_an_amount_of_money():
     question = "What was China–North Korea trade worth in the first three quarters of 2023?"
     assert answer_kind(question) == "number"
