@@ -106,7 +106,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "unseen": 1.0 - stats.coverage(set(question.terms), stats.idf.keys(), related=related),
         # the thing asked for ("how many troops") is not even named near the best sentence
         "focus_missing": float(question.focus is not None and question.focus not in window_terms
-                               and not (question.kind == "entity" and best.typed and asks_category(question.text))
+                               and not (asks_category(question.text)
+                                        and (best.typed if question.kind == "entity"
+                                             else holds_kind("entity", best.text, question.text)))
                                and not question.counted_as & counted_terms(window_text)
                                # or not in the state asked ("how many … killed": "155 … are fighting")
                                or bool(question.state_as) and not question.state_as & window_terms),

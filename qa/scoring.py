@@ -73,7 +73,7 @@ ENTITY_QUESTION = re.compile(
     r"((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
     r"(compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|countr(?:y|ies)|banks?|ministr(?:y|ies)|"
     r"institutions?|person|leaders?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
-    r"officials?(?! (?:figures?|data|statistics|numbers?|estimates?|trade|sources?|reports?)\b)|"  # not "official data"
+    r"officials?(?! (?:figures?|data|statistics|numbers?|estimates?|trade|sources?|reports?|values?|totals?|amounts?|tall(?:y|ies))\b)|"  # not "official data"
     r"regions?|provinces?|entit(?:y|ies)|subsidiar(?:y|ies)|manufacturers?|suppliers?|producers?|partners?|"
     r"reports?|think tanks?|cit(?:y|ies)|groups?|states?|ports?|universit(?:y|ies)|media|outlets?)\b|"
     r"^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)

@@ -310,6 +310,19 @@ def test_a_name_answers_the_category_asked_for_without_naming_it(question, missi
     assert features["focus_missing"] == missing
 
 
+@pytest.mark.parametrize("text, missing", [
+    ("The Council met on May 20 in Strasbourg to review the sanctions.", 0.0),  # a name answers "which city"
+    ("The Council met on May 20 to review the sanctions.", 1.0),
+])
+def test_a_name_answers_the_category_a_question_asks_beside_a_date(text, missing):
+    """"On what date and in which city …" asks for a date first: a name still answers its city."""
+    question = analyse("On what date and in which city did the EU Foreign Affairs Council meet?")
+    assert question.kind == "date" and question.focus == "citi"
+    passage, sentences = _sentences(text, [0.9])
+    features = confidence_features(question, sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["focus_missing"] == missing
+
+
 @pytest.mark.parametrize("text, counted_as, missing", [
     # the figure counts the asked-for labourers by another word: the thing asked for is there
     ("Beijing employs part of the North Korean workforce (between 50,000-150,000) in its production hubs.",

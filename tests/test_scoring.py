@@ -236,6 +236,7 @@ def test_an_entity_question_s_category_noun_may_be_plural_and_a_do_verb_makes_it
     # "official" before a word for data is an adjective
     assert analyse("What official figures do the articles give for trade?").focus is None
     assert analyse("Which North Korean official met Lavrov?").focus == "offici"
+    assert analyse("What official value did Chinese customs give for their trade?").focus is None
     # an imperative asks for the name all the same
     assert analyse("Name the Chinese company that supplied satellite imagery to Russia.").kind == "entity"
     assert analyse("Identify the bank that handled the payments.").focus == "bank"
