@@ -45,7 +45,8 @@ from qa.store import sentence_id
 import tune
 
 SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl", "eval/blind.jsonl",
-        "eval/abstain.jsonl", "eval/extra.jsonl", "eval/more.jsonl", "eval/wide.jsonl"]
+        "eval/abstain.jsonl", "eval/extra.jsonl", "eval/more.jsonl", "eval/wide.jsonl", "eval/crisp.jsonl",
+        "eval/lens.jsonl"]
 
 
 def sentence_vectors(assistant: Assistant, cands) -> np.ndarray:

@@ -30,8 +30,8 @@ from qa.config import Config
 from qa.evaluation import M_BRIER, M_ECE, confidence_metrics, load_eval_set
 from qa.pipeline import Assistant
 
-SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl", "eval/blind.jsonl",
-        "eval/abstain.jsonl", "eval/extra.jsonl", "eval/more.jsonl", "eval/wide.jsonl"]  # eval/adapter.py's: the sets the confidence is fitted on
+from adapter import SETS  # the sets the confidence is fitted on
+
 
 EPSILON = 1e-6  # keeps a confidence of exactly 0 or 1 off the log-odds' infinities
 DECIMALS = 5  # of the printed coefficients: coarser rounding could move a question across the threshold
