@@ -108,7 +108,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "focus_missing": float(question.focus is not None and question.focus not in window_terms
                                and not (asks_category(question.text)
                                         and (best.typed if question.kind == "entity"
-                                             else holds_kind("entity", best.text, question.text)))
+                                             else holds_kind("entity", best.text, question.text, stats.opening_names)))
                                and not question.counted_as & counted_terms(window_text)
                                # or not in the state asked ("how many … killed": "155 … are fighting")
                                or bool(question.state_as) and not question.state_as & window_terms),
@@ -310,7 +310,7 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
     # what may be an extra does not change from one pick to the next: judge it once
     candidates = [(s, set(terms(s.text))) for s in ranked
                   if s.score >= floor and _key(s) not in given
-                  and (not items or names_items(s.text, question.text))
+                  and (not items or names_items(s.text, question.text, stats.opening_names))
                   and not any(other_source(question.text, u.text) for u in _unit(s, ranked))]
     added: list[ScoredSentence] = []
     covered = set().union(*(terms(s.text) for s in chosen))
@@ -330,10 +330,10 @@ def _cover_rest(question: Question, ranked: list[ScoredSentence], chosen: list[S
     return added
 
 
-def names_items(text: str, question: str) -> bool:
+def names_items(text: str, question: str, opening_names: frozenset[str] = frozenset()) -> bool:
     """Whether ``text`` names items of a list: a series ("gold, titanium and vanadium", "the United
-    States, the European Union, Japan, and …") or a name the question lacks."""
-    return bool(SERIES.search(text)) or bool(holds_kind("entity", text, question))
+    States, the European Union, Japan, and …") or a name the question lacks (``holds_kind``)."""
+    return bool(SERIES.search(text)) or bool(holds_kind("entity", text, question, opening_names))
 
 
 def _within_words(units: list[list[ScoredSentence]], limit: int, max_words: int,

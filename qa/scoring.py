@@ -128,7 +128,10 @@ CAPITALISED = re.compile(r"[A-Z][\w’']*")
 # where ("in Brussels", "at the Vostochny Cosmodrome"); a month after "in" is a date.
 PLACE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)where\b", re.I)
 PLACE = re.compile(rf"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?!(?:{MONTHS})\b)[A-Z][\w’'-]+")
-NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*")
+NAME_WORDS = r"[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*"
+NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b" + NAME_WORDS)
+OPENING_NAME = re.compile(r"\s*(" + NAME_WORDS + ")")  # the capitalised words a sentence opens with
+LOWER_WORD = re.compile(r"\b[a-z][\w’'-]*")
 POSSESSIVE = re.compile(r"(’s|'s)$")
 LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …"): a heading, no detail
 TOKEN = re.compile(r"[\w$%’'-]+")
@@ -249,8 +252,10 @@ def asks_which_one(question: str) -> bool:
         and stem(m.group(2)) not in _vague_stems()
 
 
-def holds_kind(kind: str | None, text: str, question: str = "") -> float:
-    """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks)."""
+def holds_kind(kind: str | None, text: str, question: str = "", opening_names: frozenset[str] = frozenset()) -> float:
+    """1.0 when ``text`` holds an answer of ``kind`` (a name must be one the question lacks).
+    ``opening_names``: the words that are names even where they open a sentence
+    (``TermStats.opening_names``)."""
     text = FOOTNOTE.sub(" ", text)
     if kind in ("number", "date", "entity") and lacks_extreme(question, text):
         return 0.0  # the highest value asked, a monthly average given; the largest reserves, a list of mines
@@ -278,9 +283,17 @@ def holds_kind(kind: str | None, text: str, question: str = "") -> float:
         from qa.mentions import aliases, countries_in  # mentions builds on this module
 
         asked, countries, acronyms, country_answers, countries_only = _asked_names(question)
+        text = LABEL.sub("", text)
+        found = NAME.findall(text)
+        opening = OPENING_NAME.match(text)
+        # a name opening the sentence ("Ivashchenko confirmed …") is mostly a person named before: an
+        # answer to "who" or "which analyst", not to a category ("which bank"), whose members are
+        # named in full
+        if opening and opening.group(1).split()[0] in opening_names and not asks_category(question):
+            found.insert(0, opening.group(1))
         # a label's words are capitalised as a heading, not as names; a month or a point of the
         # compass ("Western sanctions") is no name
-        for name in NAME.findall(LABEL.sub("", text)):
+        for name in found:
             if DATE.fullmatch(name) or all(COMPASS.fullmatch(w) for w in CAPITALISED.findall(name)):
                 continue
             country = aliases().get(POSSESSIVE.sub("", name))
@@ -342,6 +355,8 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
     from qa.mentions import countries_in, initials
 
     focus = answer_focus(as_asked(question))
+    if focus is None and asks_which_one(question):  # "which cryptocurrency": no country
+        focus = stem(WHICH_NOUN.search(question).group(2))
     country_answers = focus is None or focus in COUNTRY_FOCUS or bool(WHOSE.search(question))
     # its names' words, not its common words: "the Entity List" answers "which export-control
     # list … entities"; its first word too, which NAME passes over
@@ -392,6 +407,12 @@ class TermStats:
         # the capitalised words of the documents, as written: what a misspelt name is respelt to
         self.name_forms = frozenset(w for text in [*(c.text for c in chunks), *titles.values()]
                                     for w in SPELT_NAME.findall(text))
+        # the names a sentence may open with, where NAME passes them over: words the documents write
+        # capitalised inside a sentence (not after a label's colon) and never in lower case
+        inside = {w for c in chunks for m in NAME.finditer(c.text) if c.text[:m.start()].rstrip()[-1:] != ":"
+                  for w in m.group().split()}
+        lower = {w for c in chunks for w in LOWER_WORD.findall(c.text)}
+        self.opening_names = frozenset(w for w in inside if w.lower() not in lower)
 
     def respell(self, question: str) -> str:
         """``question`` with each capitalised word the documents never use, at least
@@ -811,7 +832,7 @@ def score_sentences(question: Question, query_embedding, passages: list[Passage]
             if question.own_terms != question.terms:  # a follow-up: what it adds matters most
                 lexical = (lexical + stats.coverage(question.own_terms, held, named, weights.title_terms, related)) / 2
             previous = text
-            typed = holds_kind(question.kind, text, question.text)
+            typed = holds_kind(question.kind, text, question.text, stats.opening_names)
             novelty = len(own - question.terms) / len(own) if own else 0.0
             local = Sentence(sent.start - chunk.start, sent.end - chunk.start)
             s = ScoredSentence(passage, i, sent, text, semantic, lexical, typed, novelty, source,

@@ -281,6 +281,26 @@ def test_which_with_one_thing_of_a_kind_asks_for_its_name():
     assert answer_kind("Which type of factory equipment drove the growth?") is None
 
 
+def test_a_name_opening_a_sentence_answers_who_but_not_a_category():
+    text = ("According to Oleh Ivashchenko, head of the service, China supplies drones. Ivashchenko confirmed "
+            "cooperation in 20 factories. Payments: Starting in 2024, trade grew. Starting now, the factories grow.")
+    names = TermStats([Chunk("c", "d.md", "T", 0, 0, len(text), text, ())]).opening_names
+    # written capitalised inside a sentence, never in lower case; not a word after a label's colon
+    assert "Ivashchenko" in names and "Starting" not in names
+    said = "Ivashchenko confirmed cooperation in 20 factories."
+    assert holds_kind("entity", said, "Which Ukrainian intelligence chief confirmed the cooperation?", names) == 1.0
+    assert holds_kind("entity", said, "Which Ukrainian intelligence chief confirmed the cooperation?") == 0.0
+    # a category's members are named in full: a bare name opening a sentence is a person
+    assert holds_kind("entity", said, "In which Chinese provinces are the 20 factories?", names) == 0.0
+
+
+def test_a_country_answers_no_noun_for_one_thing_of_another_kind():
+    question = "Which cryptocurrency do the traders use?"
+    assert holds_kind("entity", "The traders in Iran use them too.", question) == 0.0
+    assert holds_kind("entity", "The traders use Tether.", question) == 1.0
+    assert holds_kind("entity", "The traders in Iran use them too.", "Which state do the traders use?") == 1.0
+
+
 def test_a_name_made_of_the_question_s_common_words_answers_it():
     question = "To which US export-control list were numerous Chinese entities added?"
     assert holds_kind("entity", 'The US added Chinese entities to the "Entity List".', question) == 1.0
