@@ -42,6 +42,22 @@ def document_text(name: str) -> str:
     return load_document(CORPUS / name).text
 
 
+def eval_script(name: str):
+    """The script ``eval/<name>.py`` as a module, with its neighbours (``tune``, ``adapter``) importable
+    as they are when it runs."""
+    import importlib.util
+    import sys
+
+    sys.path.insert(0, str(ROOT / "eval"))
+    try:
+        spec = importlib.util.spec_from_file_location(f"eval_{name}", ROOT / "eval" / f"{name}.py")
+        script = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(script)
+        return script
+    finally:
+        sys.path.remove(str(ROOT / "eval"))
+
+
 def free_port() -> int:
     """A free TCP port on the loopback interface."""
     with socket.socket() as s:

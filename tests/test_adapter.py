@@ -112,20 +112,10 @@ def test_fitting_nothing_is_a_clear_error():
 
 
 def _fitting_script():
-    """eval/adapter.py as a module (it imports eval/tune.py as its neighbour)."""
-    import importlib.util
-    import sys
+    """eval/adapter.py as a module."""
+    from tests.conftest import eval_script
 
-    from tests.conftest import ROOT
-
-    sys.path.insert(0, str(ROOT / "eval"))
-    try:
-        spec = importlib.util.spec_from_file_location("adapter_fit", ROOT / "eval" / "adapter.py")
-        script = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(script)
-        return script
-    finally:
-        sys.path.remove(str(ROOT / "eval"))
+    return eval_script("adapter")
 
 
 @pytest.mark.slow

@@ -1,16 +1,13 @@
 """eval/calibrate.py's fit, on data with a known answer (the script itself asks the real pipeline)."""
 
-import importlib.util
 import math
 
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import eval_script
 
-_spec = importlib.util.spec_from_file_location("calibrate", ROOT / "eval" / "calibrate.py")
-calibrate = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(calibrate)
+calibrate = eval_script("calibrate")
 
 
 def test_platt_fit_recovers_the_map_that_made_the_labels():
