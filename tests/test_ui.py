@@ -142,7 +142,7 @@ def test_ask_json_validates_settings(assistant):
     assert "error" in app.ask_json("What?", top_k=500)
     assert "error" in app.ask_json("What?", doc="../../etc/passwd")
     assert "error" in app.ask_json("   ")
-    ok = app.ask_json("What did South Korean intelligence report?", doc=ALL_DOCUMENTS)
+    ok = app.ask_json("What does South Korean intelligence say Chinese firms signed with Russian companies?", doc=ALL_DOCUMENTS)
     assert "error" not in ok and ok["citations"]
 
 
