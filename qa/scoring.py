@@ -349,7 +349,7 @@ WHOSE = re.compile(r"\bwhose\b", re.I)  # "Whose intelligence officials …": So
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
 def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool, bool]:
     """What an entity question already names, so that a sentence's name that is one of them is no
-    answer: its terms, its countries under any of their names ("the PRC" for "Chinese"), the
+    answer: the terms of its names, its countries under any of their names ("the PRC" for "Chinese"), the
     acronyms of its names ("RCC" for "Russian Copper Company"); and whether a country's name
     may answer it (COUNTRY_FOCUS), and whether only a country's may (COUNTRY_ONLY)."""
     from qa.mentions import countries_in, initials
