@@ -132,6 +132,7 @@ NAME_WORDS = r"[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*"
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b" + NAME_WORDS)
 OPENING_NAME = re.compile(r"\s*(" + NAME_WORDS + ")")  # the capitalised words a sentence opens with
 LOWER_WORD = re.compile(r"\b[a-z][\w’'-]*")
+AFTER_LABEL = re.compile(r":\s*\Z")  # a label's colon just before (searched in the few characters before a name)
 POSSESSIVE = re.compile(r"(’s|'s)$")
 LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …"): a heading, no detail
 TOKEN = re.compile(r"[\w$%’'-]+")
@@ -360,9 +361,10 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
     country_answers = focus is None or focus in COUNTRY_FOCUS or bool(WHOSE.search(question))
     # its names' words, not its common words: "the Entity List" answers "which export-control
     # list … entities"; its first word too, which NAME passes over
-    named = [question.split(maxsplit=1)[0], *NAME.findall(question)] if question.strip() else []
+    names = NAME.findall(question)
+    named = [question.split(maxsplit=1)[0], *names] if question.strip() else []
     return (frozenset(t for name in named for t in terms(name)), countries_in(question),
-            frozenset(initials(name) for name in NAME.findall(question)), country_answers, focus in COUNTRY_ONLY)
+            frozenset(initials(name) for name in names), country_answers, focus in COUNTRY_ONLY)
 
 
 SPELT_NAME = re.compile(r"\b[A-Z][^\W\d_]*(?:[’'-][^\W\d_]+)*\b(?![\d’'-])")  # "Zelenskyy", "Sinŭiju"; not "Hwasong-17"
@@ -409,8 +411,8 @@ class TermStats:
                                     for w in SPELT_NAME.findall(text))
         # the names a sentence may open with, where NAME passes them over: words the documents write
         # capitalised inside a sentence (not after a label's colon) and never in lower case
-        inside = {w for c in chunks for m in NAME.finditer(c.text) if c.text[:m.start()].rstrip()[-1:] != ":"
-                  for w in m.group().split()}
+        inside = {w for c in chunks for m in NAME.finditer(c.text)
+                  if not AFTER_LABEL.search(c.text, max(m.start() - 16, 0), m.start()) for w in m.group().split()}
         lower = {w for c in chunks for w in LOWER_WORD.findall(c.text)}
         self.opening_names = frozenset(w for w in inside if w.lower() not in lower)
 
@@ -602,6 +604,7 @@ def _vague_stems() -> frozenset[str]:
     return frozenset(map(stem, VAGUE_THINGS))
 
 
+@lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
 def asks_category(question: str) -> bool:
     """Whether the question asks for a name of a category it names ("which newspaper", "which
     Chinese bank"), not for a role ("Who is China's ambassador …") or a count ("how many troops")."""
