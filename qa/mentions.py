@@ -91,8 +91,10 @@ def mentions(text: str) -> tuple[Mention, ...]:
     for m in NAME.finditer(text):
         inside = [span for span in spans if m.start() <= span[0] and span[1] <= m.end()]
         across = [span for span in spans if span[0] < m.end() and m.start() < span[1] and span not in inside]
-        if DATE.fullmatch(m.group()) or across or any(span[:2] == m.span() for span in inside):
-            continue  # a month; a country's name as it stands (or cut across) stays the country's
+        if DATE.fullmatch(m.group()) or across or any(span[:2] == m.span() for span in inside) \
+                or _only_countries(text, m, inside):
+            continue  # a month; a country's name as it stands (or cut across), or countries joined
+            # by a hyphen ("Russia-NK ties"), stay the countries'
         # a longer name holding a country's is another body: "China National Petroleum Corporation"
         spans = [span for span in spans if span not in inside] + [(m.start(), m.end(), m.group(), False)]
     found = []
@@ -108,6 +110,16 @@ def mentions(text: str) -> tuple[Mention, ...]:
             found.append(Mention(name if country else initials(name), country, words,
                                  before[-1] if before else "", after[0] if after else ""))
     return tuple(found)
+
+
+def _only_countries(text: str, name: re.Match, inside: list[tuple]) -> bool:
+    """Whether the name ``name`` is nothing but the countries ``inside`` it and hyphens."""
+    rest, at = [], name.start()
+    for start, end, *_ in sorted(inside):
+        rest.append(text[at:start])
+        at = end
+    rest.append(text[at:name.end()])
+    return bool(inside) and not DASH.sub("", "".join(rest)).strip()
 
 
 def conflicting_mention(question: str, sentence: str, window: str) -> bool:

@@ -78,10 +78,11 @@ class Assistant:
         naming two documents is asked of each ("How many rounds do the triangle analysis and the
         lhpgop article each report?"): one answer would cite whichever says it in words closest to
         the question's. One document named is not asked alone (eval/qa.jsonl lost citations to that).
-        A name misspelt by a letter is read as the documents spell it (``TermStats.respell``)."""
+        A name typed in lower case, a month abbreviated or a name misspelt by a letter is read as the
+        documents write it (``TermStats.as_written``)."""
         retriever = self.retriever
         asked = []
-        for q in analyse_parts(retriever.stats.respell(text), context):
+        for q in analyse_parts(retriever.stats.as_written(text), context):
             each = [] if doc else retriever.stats.ask_each(q.text)
             # each document's answer is one side of the comparison: a part
             asked += [(retriever.prepare(analyse(own, context, part=True, antecedent=q.antecedent)), one)

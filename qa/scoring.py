@@ -38,10 +38,10 @@ approximately roughly around nearly almost estimated
 NUMBER_QUESTION = re.compile(
     r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) ([\w’'–-]+ ){0,5}(percentage|percent|share|proportion|"
     r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
-    r"population|area|duration|height|width|depth|weight)|by how much|"
-    r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth)\b",
+    r"population|area|duration|height|width|depth|weight|count|headcount|tonnage|tonnes|tons)|by how much|"
+    r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth)\b|(?<!\d)(?<!\d\s)%",
     re.I)  # up to five words between: "what was the total value", "what officially reported China–North Korea
-# trade figure", "compare the length of …"; "what was X worth"
+# trade figure", "compare the length of …"; "what was X worth"; a search's "%" after no figure ("gdp decline % 2020")
 CUE_KINDS = ("reason", "exchange")  # kinds told by a cue word, not by a figure or a name (SentenceWeights.cue)
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
@@ -79,14 +79,14 @@ ENTITY_QUESTION = re.compile(
     r"^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
 # "What is the name of …", "what was the treaty called": a name, whatever else the question says
 # ("… opened in exchange for solar investment" is no exchange question then).
-NAME_QUESTION = re.compile(r"\b(what|which) (is|was|are|were) the names? of\b|"
+NAME_QUESTION = re.compile(r"\b(what|which) ((is|was|are|were) the )?names? of\b|"
                            r"\bwhat (is|was|are|were) (\w+ ){1,8}called\b(?! (for|on|upon|off)\b)", re.I)
 NUMBER = re.compile(r"(\$|€|£)?\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand)?|"
                     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", re.I)
 BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"), not a quantity
 # A number question may ask for a share or a sum of money: the answer then shows a percent sign
 # or a currency, not just any figure.
-SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b", re.I)
+SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b|(?<!\d)(?<!\d\s)%", re.I)
 MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value)\b",
                             re.I)
 SHARE = re.compile(r"%|\bper ?cent\b", re.I)
@@ -122,6 +122,8 @@ EXTREMES = tuple(re.compile(rf"\b({'|'.join(group)})\b", re.I) for group in EXTR
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
+# A month abbreviated before a day, a year or another month ("aug 2023", "mar-dec 2016"); not "may"
+SHORT_MONTH = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=\s*\d|\s*[-–/]\s*[a-z]{3}\b)", re.I)
 COMPASS = re.compile(r"(North|South|East|West)(ern)?")
 CAPITALISED = re.compile(r"[A-Z][\w’']*")
 # "Where did … hold the summit?", "…, and where …": a place is asked for, named after a word for
@@ -136,6 +138,7 @@ AFTER_LABEL = re.compile(r":\s*\Z")  # a label's colon just before (searched in 
 POSSESSIVE = re.compile(r"(’s|'s)$")
 LABEL = re.compile(r"^[^:.!?]{1,40}:\s")  # a bullet point's label ("Disguised Trade: …"): a heading, no detail
 TOKEN = re.compile(r"[\w$%’'-]+")
+WORD_RUN = re.compile(r"[^\W\d_]+")  # a run of letters: the words whose lower-case pairs _cased_names reads
 DASH = re.compile(r"[-–—]")  # joins two names ("US-China") that are looked up one by one
 FIGURE = re.compile(r"\d[\d,.]*\d|\d")
 # A phrase naming a document (TermStats.named_documents): "the capacity-leasing article",
@@ -191,6 +194,12 @@ def terms(text: str) -> list[str]:
 def names(text: str) -> frozenset[str]:
     """Stemmed terms of the names ``text`` mentions ("the Yalu River", "GDP"), its first word aside."""
     return frozenset(t for m in NAME.findall(text) for t in terms(DASH.sub(" ", m)))
+
+
+def spell_months(text: str) -> str:
+    """``text`` with its abbreviated months spelt out: "mar-dec 2016" as "March-December 2016"."""
+    full = {m[:3].lower(): m for m in MONTHS.split("|")}
+    return SHORT_MONTH.sub(lambda m: full[m.group(1)[:3].lower()], text)
 
 
 def months(text: str) -> frozenset[str]:
@@ -300,10 +309,19 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
             country = aliases().get(POSSESSIVE.sub("", name))
             if countries_only and not countries_in(name) - countries:
                 continue  # "which country …": a newspaper or a ministry of a country asked is none
-            if not set(terms(name)) <= asked and name not in acronyms and country not in countries \
+            if not set(terms(name)) <= asked and not _acronym_given(name, acronyms) and country not in countries \
                     and not (country and not country_answers):
                 return 1.0
     return 0.0
+
+
+def _acronym_given(name: str, acronyms: frozenset[str]) -> bool:
+    """Whether ``name`` is one a question gives by its acronym or gives in full: "RCC" asked, "Russian
+    Copper Company" said, or the other way round (``acronyms``: those of the question's names)."""
+    from qa.mentions import initials
+
+    short = initials(name)
+    return name in acronyms or (len(short) > 1 and short in acronyms)
 
 
 def _is_quantity(text: str, number: re.Match, count: bool) -> bool:
@@ -391,6 +409,8 @@ class TermStats:
     and over the documents' titles and sources (to tell which document a question names)."""
 
     def __init__(self, chunks: list[Chunk]):
+        from qa.mentions import countries_in  # qa.mentions reads this module's patterns
+
         df = Counter()
         for chunk in chunks:
             df.update(set(terms(chunk.text)))
@@ -415,6 +435,9 @@ class TermStats:
                   if not AFTER_LABEL.search(c.text, max(m.start() - 16, 0), m.start()) for w in m.group().split()}
         lower = {w for c in chunks for w in LOWER_WORD.findall(c.text)}
         self.opening_names = frozenset(w for w in inside if w.lower() not in lower)
+        self.cased, self._lower_cased = _cased_names(chunks, lower)
+        # the countries the documents name, by any of their names: "NK" asked, "North Korea" written
+        self.countries = frozenset(country for c in chunks for country in countries_in(c.text))
 
     def respell(self, question: str) -> str:
         """``question`` with each capitalised word the documents never use, at least
@@ -433,6 +456,17 @@ class TermStats:
             near = {form for form in self.name_forms if abs(len(form) - len(word)) <= 1 and one_edit(word, form)}
             return near.pop() if len(near) == 1 else word
         return SPELT_NAME.sub(fix, question)
+
+    def as_written(self, question: str) -> str:
+        """``question`` with its names as the documents write them: typed in lower case
+        (``recase``), a month abbreviated ("since aug 2023"), misspelt by a letter (``respell``)."""
+        return self.respell(self.recase(spell_months(question)))
+
+    def recase(self, question: str) -> str:
+        """``question`` with the names typed in lower case written as the documents write them:
+        "dprk gdp decline in 2020" as "DPRK gdp decline in 2020", "north korean workers" as "North
+        Korean workers" (see ``_cased_names``). The checks for a near miss read names by their capitals."""
+        return self._lower_cased.sub(lambda m: self.cased[m.group()], question) if self.cased else question
 
     def source_match(self, question_terms: frozenset[str], doc_id: str) -> float:
         """How specifically the question names this document ("according to the triangle
@@ -497,6 +531,43 @@ class TermStats:
                 related: dict[str, tuple[tuple[str, float], ...]] | None = None) -> list[float]:
         """The weight of each question term ``text`` lacks, less what a related term of it makes up."""
         return [self.weight(t) * (1.0 - m) for t in question_terms if (m := matched(t, text_terms, related)) < 1.0]
+
+
+NOT_CASED = frozenset({"us"})  # typed in lower case a word, not the US ("tell us"), where stopwords are not enough
+
+
+def _cased_names(chunks: list[Chunk], lower: set[str]) -> tuple[dict[str, str], re.Pattern]:
+    """The names the documents capitalise by their lower-case spelling, with the pattern that finds
+    them typed in lower case: the runs of capitalised words the documents never write in lower case
+    ("north korean" where "north" alone is also a common word; not "nk" of "NK News", which a
+    question means as North Korea), and every country's name in the gazetteer (qa.mentions) the
+    documents never write in lower case ("peru" for a near miss about Peru)."""
+    from qa.mentions import aliases
+
+    pairs = set()  # the pairs of words the documents write in lower case one after the other
+    for chunk in chunks:
+        run = WORD_RUN.findall(chunk.text)
+        pairs.update((a, b) for a, b in zip(run, run[1:]) if a.islower() and b.islower())
+    written = Counter()
+    for chunk in chunks:
+        for m in NAME.finditer(chunk.text):
+            run = POSSESSIVE.sub("", m.group()).split()
+            while run and run[0].lower() in STOPWORDS:  # "The Chinese …" after a quote mark: "Chinese"
+                run = run[1:]
+            written[" ".join(run)] += 1
+
+    def never_lower(name: str) -> bool:
+        parts = name.lower().split()
+        if len(parts) == 1:
+            return len(name) > 1 and parts[0] not in lower | STOPWORDS | NOT_CASED
+        return any(pair not in pairs for pair in zip(parts, parts[1:]))
+
+    forms: dict[str, str] = {}
+    for name in [*(n for n, _ in written.most_common()), *aliases()]:
+        if name and never_lower(name):
+            forms.setdefault(name.lower(), name)
+    keys = sorted(forms, key=len, reverse=True)  # the longest first: "north korea", not "north"
+    return forms, re.compile(r"(?<![\w’'])(?:" + "|".join(map(re.escape, keys)) + r")(?!\w)")
 
 
 def matched(term: str, text_terms: set[str] | frozenset[str],
@@ -607,7 +678,9 @@ def _vague_stems() -> frozenset[str]:
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
 def asks_category(question: str) -> bool:
     """Whether the question asks for a name of a category it names ("which newspaper", "which
-    Chinese bank"), not for a role ("Who is China's ambassador …") or a count ("how many troops")."""
+    Chinese bank"), not for a role ("Who is China's ambassador …") or a count ("how many troops"),
+    read as asked (``as_asked``: "Dandong firm that used …" asks which firm)."""
+    question = as_asked(question)
     m = ENTITY_QUESTION.search(question)
     return bool(m and m.group(3)) and not HOW_MANY.search(question)
 
@@ -653,14 +726,17 @@ class Question:
 
 # Where a question asking for two things splits: ", and what …", "; which …", also past an
 # adverb or a leading phrase the second part opens with (", and roughly how many …", ", and
-# apart from renminbi, what …").
+# apart from renminbi, what …"); a search joins its two with a comma before "how many" or "how
+# much" (never a relative clause, as ", which …" may be) or with a plus ("gas payment currency +
+# metal bartered for capacity").
 WH = r"(?:what|which|how|who|when|where|why|whose|whom)\b"  # a question word
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
                            r"(?=(?:(?:\w+ly|also|then) |(?:apart|aside|besides|beyond|unlike|according|in|on|at|"
                            r"by|for|from|under|after|before|since|during)\b[^,;?]{0,40}, )?"
                            r"(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
                            rf"{WH})|"
-                           r";\s+(?=(?:what|which|how|who|when|where|why)\b)", re.I)
+                           r";\s+(?=(?:what|which|how|who|when|where|why)\b)|"
+                           r",\s+(?=how (?:many|much)\b)|\s+\+\s+", re.I)
 MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own
 
 
@@ -696,14 +772,23 @@ REQUEST = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would|will) you\s+)?(?:
 WH_WORD = re.compile(WH, re.I)
 
 
+# What a question typed as a search ("date of the Kim–Putin summit", "rcc copper wire disguise")
+# does not open with: an order ("Name the …", "Compare …") or a yes-no question's verb.
+NOT_A_SEARCH = re.compile(r"^\s*(?:name(?! of)|identify|compare|describe|explain|summari[sz]e|outline|define|is|are|was|were|"
+                          r"do|does|did|can|could|has|have|had|will|would|should|may|might)\b", re.I)
+
+
 def as_asked(question: str) -> str:
-    """``question`` with a request's opening read as a question word: what its kind and focus are
-    read from."""
+    """``question`` with a request's opening read as a question word, and a search without one as
+    asking what it names ("price Russia pays per shell" as "What price …"): what its kind and focus
+    are read from."""
     m = REQUEST.match(question)
-    if not m or m.end() == len(question):
-        return question
-    rest = question[m.end():]
-    return rest if WH_WORD.match(rest) else f"What {rest}"
+    if m and m.end() < len(question):
+        rest = question[m.end():]
+        return rest if WH_WORD.match(rest) else f"What {rest}"
+    if not m and not WH_WORD.search(question) and not NOT_A_SEARCH.match(question):
+        return f"What {question}"
+    return question
 
 
 def analyse(question: str, context: str = "", part: bool = False, antecedent: str = "") -> Question:

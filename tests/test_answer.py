@@ -201,6 +201,8 @@ def test_a_question_naming_only_what_the_documents_never_mention_is_declined():
     assert declined.abstained and declined.confidence == 0.0
     answered = compose(analyse("What shells does North Korea sell to Peru?"), [passage], sentences, stats, config)
     assert not answered.abstained  # one name the documents know is enough
+    # a country the documents name by another of its names
+    assert not compose(analyse("What shells does NK sell?"), [passage], sentences, stats, config).abstained
 
 
 def test_a_best_sentence_sharing_no_question_term_is_declined():

@@ -91,6 +91,13 @@ def test_a_country_counts_inside_a_longer_name_and_before_a_hyphen():
     assert countries_in("Chinatown and IT firms") == set()
 
 
+def test_countries_joined_by_a_hyphen_are_those_countries_not_another_name():
+    assert [(m.key, m.country) for m in mentions("Beijing won't discourage Russia-NK ties")] == [
+        ("china", True), ("russia", True), ("north korea", True)]
+    # a longer name holding a country's is another body
+    assert [(m.key, m.country) for m in mentions("It paid the China National Petroleum Corporation")] == [("CNPC", False)]
+
+
 def test_a_sentence_on_another_country_misses_the_one_asked_about():
     question = "How many tonnes of food aid did China send to North Korea in 2023?"
     sentence = "Since August 2023, North Korea has shipped 6,700 containers to Russia."

@@ -287,6 +287,16 @@ def test_a_sentence_naming_no_one_thing_of_the_kind_asked_does_not_answer_which(
     assert holds_kind("entity", "Russia settles part of its trade with China in Tether.", question) == 1.0
 
 
+def test_a_name_the_question_gives_by_its_acronym_is_no_answer():
+    question = "What is the name of the Chinese firm that helped RCC disguise copper wire?"
+    assert holds_kind("entity", "The Russian Copper Company (RCC) and Chinese firms disguised copper wire.", question) == 0.0
+    assert holds_kind("entity", "Xinjiang Metals helped the RCC disguise copper wire.", question) == 1.0
+    # in full asked, the acronym said; a one-word name is no acronym ("Donetsk" is not "Dandong")
+    assert holds_kind("entity", "The RCC and its partners disguised copper wire.",
+                      "Which firm helped the Russian Copper Company disguise copper wire?") == 0.0
+    assert holds_kind("entity", "The plant in Donetsk disguised copper wire.", "Which firm in Dandong disguised wire?") == 1.0
+
+
 def test_a_name_opening_a_sentence_answers_who_but_not_a_category():
     text = ("According to Oleh Ivashchenko, head of the service, China supplies drones. Ivashchenko confirmed "
             "cooperation in 20 factories. Payments: Starting in 2024, trade grew. Starting now, the factories grow.")
@@ -498,6 +508,50 @@ def test_a_request_is_read_as_the_question_it_stands_for():
     # a question stays as asked, and a request for nothing in particular asks for no kind
     assert as_asked("What did China ban in December 2024?") == "What did China ban in December 2024?"
     assert analyse("Tell me about Dandong Zhicheng.").kind is None
+
+
+def test_a_search_without_a_question_word_asks_what_it_names():
+    # typed as into a search box: the noun that opens it says what is asked for
+    assert as_asked("date of the Kim Putin summit in 2023") == "What date of the Kim Putin summit in 2023"
+    assert analyse("date of the Kim Putin summit in 2023").kind == "date"
+    assert analyse("name of the Chinese firm that helped RCC disguise copper wire").kind == "entity"
+    assert analyse("headcount of North Korean labourers in Liaoning").kind == "number"
+    assert analyse("price Russia pays Pyongyang per artillery shell").kind == "number"
+    assert analyse("DPRK gdp decline % 2020").kind == "number"  # a percentage, after no figure
+    assert holds_kind("number", "The economy shrank in 2020, by $2 billion.", "DPRK gdp decline % 2020") == 0.0
+    assert holds_kind("number", "The economy shrank by 4.5% in 2020.", "DPRK gdp decline % 2020") == 1.0
+    assert analyse("Did trade fall 15% in 2018?").kind is None
+    assert analyse("Dandong firm that used coal money to buy missile parts").focus == "firm"
+    # an order or a yes-no question is no search
+    assert as_asked("Name the Chinese company that supplied satellite imagery.") == (
+        "Name the Chinese company that supplied satellite imagery.")
+    assert as_asked("Compare the trade figures for 2017 and 2024.") == "Compare the trade figures for 2017 and 2024."
+    assert as_asked("Did China ban gallium exports?") == "Did China ban gallium exports?"
+    # a search's two questions joined by a plus
+    assert split_parts("gazprom gas payment currency + metal russia barters for refining capacity") == [
+        "gazprom gas payment currency", "metal russia barters for refining capacity"]
+    assert split_parts("ammo to russia since 2023 - deliveries per rusi, how many containers shipped") == [
+        "ammo to russia since 2023 - deliveries per rusi", "how many containers shipped"]
+
+
+def test_a_name_typed_in_lower_case_is_read_as_the_documents_write_it():
+    text = ("The North Korean workers went north. “The Chinese firms paid,” said Oleh Ivashchenko of the DPRK. "
+            "He told us that the US Treasury and NK News agreed.")
+    stats = TermStats([Chunk("c", "d.md", "Report", 0, 0, len(text), text, ())])
+    assert stats.recase("how many north korean workers did the dprk send north") == (
+        "how many North Korean workers did the DPRK send north")
+    # a run of capitalised words only whole, and without the article a quote opened it with
+    assert stats.recase("what did ivashchenko say of chinese firms") == "what did ivashchenko say of Chinese firms"
+    assert stats.recase("what did oleh ivashchenko say") == "what did Oleh Ivashchenko say"
+    assert stats.recase("what did the us treasury say") == "what did the US Treasury say"
+    # a word the documents write in lower case, "us" alone, the part of a longer name
+    assert stats.recase("did they tell us the news") == "did they tell us the news"
+    # a country by a name the documents never use, or one they never mention
+    assert stats.recase("what does nk sell to peru") == "what does NK sell to Peru"
+    assert stats.recase("What did the DPRK send?") == "What did the DPRK send?"
+    # and a month abbreviated before a figure, as a search is typed
+    assert stats.as_written("nk coal china imported mar-dec 2016") == "NK coal China imported March-December 2016"
+    assert stats.as_written("may 2024 shipments, since aug. 2023") == "may 2024 shipments, since August 2023"
 
 
 def test_a_name_misspelt_by_a_letter_is_read_as_the_documents_spell_it():
