@@ -538,10 +538,10 @@ NOT_CASED = frozenset({"us"})  # typed in lower case a word, not the US ("tell u
 
 def _cased_names(chunks: list[Chunk], lower: set[str]) -> tuple[dict[str, str], re.Pattern]:
     """The names the documents capitalise by their lower-case spelling, with the pattern that finds
-    them typed in lower case: the runs of capitalised words the documents never write in lower case
-    ("north korean" where "north" alone is also a common word; not "nk" of "NK News", which a
-    question means as North Korea), and every country's name in the gazetteer (qa.mentions) the
-    documents never write in lower case ("peru" for a near miss about Peru)."""
+    them typed in lower case: the runs of capitalised words the documents never write in lower case,
+    whole ("north korean" where "north" alone is also a common word; not "minister" alone, of
+    "Defense Minister Shin Won-sik"), and every country's name in the gazetteer (qa.mentions) the
+    documents never write in lower case ("nk" for North Korea, "peru" for a near miss about Peru)."""
     from qa.mentions import aliases
 
     pairs = set()  # the pairs of words the documents write in lower case one after the other
@@ -559,7 +559,7 @@ def _cased_names(chunks: list[Chunk], lower: set[str]) -> tuple[dict[str, str], 
     def never_lower(name: str) -> bool:
         parts = name.lower().split()
         if len(parts) == 1:
-            return len(name) > 1 and parts[0] not in lower | STOPWORDS | NOT_CASED
+            return len(name) > 1 and not any(parts[0] in words for words in (lower, STOPWORDS, NOT_CASED))
         return any(pair not in pairs for pair in zip(parts, parts[1:]))
 
     forms: dict[str, str] = {}

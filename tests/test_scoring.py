@@ -513,11 +513,12 @@ def test_a_request_is_read_as_the_question_it_stands_for():
 def test_a_search_without_a_question_word_asks_what_it_names():
     # typed as into a search box: the noun that opens it says what is asked for
     assert as_asked("date of the Kim Putin summit in 2023") == "What date of the Kim Putin summit in 2023"
-    assert analyse("date of the Kim Putin summit in 2023").kind == "date"
-    assert analyse("name of the Chinese firm that helped RCC disguise copper wire").kind == "entity"
-    assert analyse("headcount of North Korean labourers in Liaoning").kind == "number"
-    assert analyse("price Russia pays Pyongyang per artillery shell").kind == "number"
-    assert analyse("DPRK gdp decline % 2020").kind == "number"  # a percentage, after no figure
+    searches = {"date of the Kim Putin summit in 2023": "date",
+                "name of the Chinese firm that helped RCC disguise copper wire": "entity",
+                "headcount of North Korean labourers in Liaoning": "number",
+                "price Russia pays Pyongyang per artillery shell": "number",
+                "DPRK gdp decline % 2020": "number"}  # a percentage, after no figure
+    assert {search: analyse(search).kind for search in searches} == searches
     assert holds_kind("number", "The economy shrank in 2020, by $2 billion.", "DPRK gdp decline % 2020") == 0.0
     assert holds_kind("number", "The economy shrank by 4.5% in 2020.", "DPRK gdp decline % 2020") == 1.0
     assert analyse("Did trade fall 15% in 2018?").kind is None
