@@ -101,6 +101,7 @@ class Assistant:
             found = retriever.retrieve(q, mode=mode, top_k=top_k, doc=one)
             answers.append(compose(q, found.passages, found.sentences, retriever.stats, self.config))
         answer = answers[0] if len(answers) == 1 else combine(analyse(text, context), answers)
+        answer.question = text  # as asked, not as read (``as_written``)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 

@@ -65,6 +65,14 @@ def test_paraphrase_words_count_as_the_documents_but_not_what_is_asked_for(assis
     assert assistant.ask("What is the range of the attack drones that IEMZ Kupol makes in China?").abstained
 
 
+def test_a_question_typed_as_a_search_is_read_as_the_question_it_stands_for(assistant):
+    typed = "when did china ban gallium and germanium exports to the eu"
+    declined = assistant.ask(typed)  # the documents give the ban on exports to the US, not to the EU
+    assert declined.abstained and declined.question == typed  # echoed as asked, not as read
+    answer = assistant.ask("headcount of north korean labourers beijing uses in factory zones next door")
+    assert not answer.abstained and "50,000-150,000" in answer.answer
+
+
 def test_follow_up_is_read_in_context(assistant):
     first = "How much in dual-use goods does China export to Russia each month?"
     answer = assistant.ask("And how much in December?", history=[first])
