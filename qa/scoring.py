@@ -123,6 +123,7 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
 # A month abbreviated before a day, a year or another month ("aug 2023", "mar-dec 2016"); not "may"
+MONTH_NAMES = {m[:3].lower(): m for m in MONTHS.split("|")}  # "aug": "August"
 SHORT_MONTH = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=\s*\d|\s*[-–/]\s*[a-z]{3}\b)", re.I)
 COMPASS = re.compile(r"(North|South|East|West)(ern)?")
 CAPITALISED = re.compile(r"[A-Z][\w’']*")
@@ -198,8 +199,7 @@ def names(text: str) -> frozenset[str]:
 
 def spell_months(text: str) -> str:
     """``text`` with its abbreviated months spelt out: "mar-dec 2016" as "March-December 2016"."""
-    full = {m[:3].lower(): m for m in MONTHS.split("|")}
-    return SHORT_MONTH.sub(lambda m: full[m.group(1)[:3].lower()], text)
+    return SHORT_MONTH.sub(lambda m: MONTH_NAMES[m.group(1)[:3].lower()], text)
 
 
 def months(text: str) -> frozenset[str]:
@@ -290,7 +290,7 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
     if kind == "exchange":
         return float(bool(EXCHANGE.search(text)))
     if kind == "entity":
-        from qa.mentions import aliases, countries_in  # mentions builds on this module
+        from qa.mentions import aliases, countries_in, initials  # mentions builds on this module
 
         asked, countries, acronyms, country_answers, countries_only = _asked_names(question)
         text = LABEL.sub("", text)
@@ -309,18 +309,16 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
             country = aliases().get(POSSESSIVE.sub("", name))
             if countries_only and not countries_in(name) - countries:
                 continue  # "which country …": a newspaper or a ministry of a country asked is none
-            if not set(terms(name)) <= asked and not _acronym_given(name, acronyms) and country not in countries \
+            if not set(terms(name)) <= asked and not _acronym_given(name, initials(name), acronyms) and country not in countries \
                     and not (country and not country_answers):
                 return 1.0
     return 0.0
 
 
-def _acronym_given(name: str, acronyms: frozenset[str]) -> bool:
-    """Whether ``name`` is one a question gives by its acronym or gives in full: "RCC" asked, "Russian
-    Copper Company" said, or the other way round (``acronyms``: those of the question's names)."""
-    from qa.mentions import initials
-
-    short = initials(name)
+def _acronym_given(name: str, short: str, acronyms: frozenset[str]) -> bool:
+    """Whether ``name`` (``short``: its acronym) is one a question gives by its acronym or gives in
+    full: "RCC" asked, "Russian Copper Company" said, or the other way round (``acronyms``: those of
+    the question's names)."""
     return name in acronyms or (len(short) > 1 and short in acronyms)
 
 
@@ -545,11 +543,10 @@ def _cased_names(chunks: list[Chunk], lower: set[str]) -> tuple[dict[str, str], 
     from qa.mentions import aliases
 
     pairs = set()  # the pairs of words the documents write in lower case one after the other
+    written = Counter()
     for chunk in chunks:
         run = WORD_RUN.findall(chunk.text)
         pairs.update((a, b) for a, b in zip(run, run[1:]) if a.islower() and b.islower())
-    written = Counter()
-    for chunk in chunks:
         for m in NAME.finditer(chunk.text):
             run = POSSESSIVE.sub("", m.group()).split()
             while run and run[0].lower() in STOPWORDS:  # "The Chinese …" after a quote mark: "Chinese"
