@@ -442,18 +442,20 @@ class TermStats:
         MIN_RESPELT_CHARS letters long (no figure in it: "Hwasong-18" is another missile) and no
         country's name nor a common word ("Where"), written as the one name of the documents
         a letter away (one added, dropped, changed, or two swapped): "Chian" as "China",
-        "Zelensky" as "Zelenskyy". A name two or more names are a letter away from stays as asked,
+        "Zelensky" as "Zelenskyy", "Lavrow's" as "Lavrov's". A name two or more names are a letter away from stays as asked,
         and so does one the documents use: a near miss naming another company is no typo."""
         from qa.mentions import countries_in
 
-        def fix(m: re.Match) -> str:
-            word = m.group()
+        def fix(word: str) -> str:
+            owner = POSSESSIVE.search(word)  # "Lavrow's": the name is "Lavrow"
+            if owner:
+                return fix(word[:owner.start()]) + owner.group()
             if (len(word) < MIN_RESPELT_CHARS or word in self.name_forms or word.lower() in STOPWORDS
                     or stem(word.lower()) in self.known or countries_in(word)):
                 return word
             near = {form for form in self.name_forms if abs(len(form) - len(word)) <= 1 and one_edit(word, form)}
             return near.pop() if len(near) == 1 else word
-        return SPELT_NAME.sub(fix, question)
+        return SPELT_NAME.sub(lambda m: fix(m.group()), question)
 
     def as_written(self, question: str) -> str:
         """``question`` with its names as the documents write them: typed in lower case

@@ -560,6 +560,7 @@ def test_a_name_misspelt_by_a_letter_is_read_as_the_documents_spell_it():
     stats = TermStats([Chunk("c", "d.md", "Report", 0, 0, len(text), text, ())])
     assert stats.respell("What did Zelensky say about Chian?") == "What did Zelenskyy say about China?"
     assert stats.respell("What did Sinotrukk trucks carry from Dnadong?") == "What did Sinotruk trucks carry from Dandong?"
+    assert stats.respell("Who was Zelensky's envoy to Chian’s capital?") == "Who was Zelenskyy's envoy to China’s capital?"
     # a figure makes another model, a short name another place, a known word is no typo
     assert stats.respell("What is the range of the Hwasong-18?") == "What is the range of the Hwasong-18?"
     assert stats.respell("Where did Iraq send Kremlin envoys?") == "Where did Iraq send Kremlin envoys?"
