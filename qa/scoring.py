@@ -729,11 +729,14 @@ class Question:
 # much" (never a relative clause, as ", which …" may be) or with a plus ("gas payment currency +
 # metal bartered for capacity").
 WH = r"(?:what|which|how|who|when|where|why|whose|whom)\b"  # a question word
+SAYS = r"(?:says?|said|reports?|reported|claims?|claimed|estimates?|estimated|states?|stated)"  # a source's word
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
                            r"(?=(?:(?:\w+ly|also|then) |(?:apart|aside|besides|beyond|unlike|according|in|on|at|"
                            r"by|for|from|under|after|before|since|during)\b[^,;?]{0,40}, )?"
                            r"(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
                            rf"{WH})|"
+                           # "…, and the State Department says how many …": a second source asked
+                           rf",\s*and\s+(?=(?:[\w’'.-]+\s+){{1,5}}{SAYS}\s+{WH})|"
                            r";\s+(?=(?:what|which|how|who|when|where|why)\b)|"
                            r",\s+(?=how (?:many|much)\b)|\s+\+\s+", re.I)
 MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own

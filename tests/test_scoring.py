@@ -401,6 +401,9 @@ def test_a_question_splits_into_parts_that_stand_alone():
     assert split_parts("Which bank paid in rubles, and apart from rubles, what currencies were used in the deals?") == [
         "Which bank paid in rubles", "apart from rubles, what currencies were used in the deals?"]
     # a relative clause is no second question
+    assert split_parts("RUSI says NK supplied ammunition how many times, and the State Department says how many "
+                       "containers were delivered?") == ["RUSI says NK supplied ammunition how many times",
+                                                          "the State Department says how many containers were delivered?"]
     assert split_parts("What did Russia and China sign in May, which the report calls historic?") == [
         "What did Russia and China sign in May, which the report calls historic?"]
 
