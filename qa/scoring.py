@@ -119,6 +119,12 @@ MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars
 EXTREME_WORDS = (("highest", "peak", "peaks", "peaked", "largest", "biggest", "maximum", "record"),
                  ("lowest", "smallest", "minimum", "trough", "bottom", "bottomed", "at least"))
 EXTREMES = tuple(re.compile(rf"\b({'|'.join(group)})\b", re.I) for group in EXTREME_WORDS)
+# Alternatives a question ends on, after a comma ("…, Malaysia or Armenia?"; not "killed or
+# captured?"): one of them answers it, and where the question compares them, only a sentence that
+# compares does.
+CHOICE = re.compile(r",\s*(?:the\s+)?([\w’'. -]{2,40}?)\s+or\s+(?:the\s+)?([\w’'. -]{2,40}?)\s*[?.]*\s*$")
+COMPARATIVE = re.compile(r"\b(more|less|fewer|larger|bigger|higher|lower|greater|smaller|earlier|later|than|most|least)\b",
+                         re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
@@ -289,6 +295,8 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
         return float(bool(REASON.search(text)))
     if kind == "exchange":
         return float(bool(EXCHANGE.search(text)))
+    if kind == "entity" and CHOICE.search(question):
+        return 1.0  # one of the alternatives it offers, named (``lacks_extreme``), answers it
     if kind == "entity":
         from qa.mentions import aliases, countries_in, initials  # mentions builds on this module
 
@@ -335,8 +343,18 @@ def _is_quantity(text: str, number: re.Match, count: bool) -> bool:
 
 def lacks_extreme(question: str, text: str) -> bool:
     """Whether ``question`` asks for something at an extreme ("the largest reserves") and
-    ``text`` has no word for that extreme."""
-    return any(not e.search(text) for e in _asked_extreme_and_date(question)[0])
+    ``text`` has no word for that extreme, or asks to choose between alternatives ("…, bitcoin or
+    USDT?") and ``text`` names none of them, or compares them ("Who exports more …, Malaysia or
+    Armenia?") and ``text`` does not."""
+    if any(not e.search(text) for e in _asked_extreme_and_date(question)[0]):
+        return True
+    choice = CHOICE.search(question)
+    if not choice:
+        return False
+    said = set(terms(text))
+    if not any(set(terms(option)) <= said for option in choice.groups()):
+        return True
+    return bool(COMPARATIVE.search(question, 0, choice.start())) and not COMPARATIVE.search(text)
 
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
@@ -583,6 +601,13 @@ HOW_MANY = re.compile(r"\bhow many ((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|h
                       r"in|per|for|to|from|by|with|that|which|who)\b|[?,.]|$|"
                       r" (?:\w+(?:ing|ed)|sent|held|built|made|sold|paid|given|taken|brought|bought) "
                       r"(?:for|to|in|by|on|at|from|with|into|alongside|against|under)\b)", re.I)
+# "how many soldiers NK sent …" (typed without "did"): the noun is the last lower-case word before the subject's name
+HOW_MANY_BEFORE_NAME = re.compile(r"\b[Hh]ow many ((?:[\w’'-]+ ){0,3}?[a-z][\w’'-]*) (?=[A-Z])")
+
+
+def how_many(question: str) -> re.Match | None:
+    """Where ``question`` asks how many, its group 1 the words of what it counts; None if it does not."""
+    return HOW_MANY.search(question) or HOW_MANY_BEFORE_NAME.search(question)
 # "Who is China's ambassador to …", "Who was the North Korean official that …": the role asked
 # for, the last word before a preposition or clause (lower case: "Who is Kim Jong Un?" asks for no role).
 WHO_ROLE = re.compile(r"^\s*[Ww]ho (?:is|was|are|were) (?:the |an? )?(?:\S+(?:’s|'s) )?(?:[\w’'-]+ ){0,2}?([a-z][\w-]*)"
@@ -593,7 +618,7 @@ def counted(question: str) -> tuple[str, str] | None:
     """What a how-many question counts: its head word as written and its stem ("labourers",
     "labour"); None for another question. In a question asked indirectly ("Tell me how many
     containers North Korea shipped") a name after the counted noun is the subject, not the noun."""
-    m = HOW_MANY.search(question)
+    m = how_many(question)
     head = words(m.group(1)) if m else []
     for i in range(1, len(head)):
         if head[i][0][:1].isupper() and head[i - 1][0][:1].islower():
@@ -643,7 +668,7 @@ def answer_focus(question: str) -> str | None:
     """The stemmed head noun of what is asked for: "troop" in "how many North Korean troops
     …", "bank" in "which Chinese bank …", "ambassador" in "Who is China's ambassador to …";
     None when the question names none."""
-    if HOW_MANY.search(question):
+    if how_many(question):
         head = counted(question)
         return head[1] if head else None
     m = ENTITY_QUESTION.search(question)
@@ -681,7 +706,7 @@ def asks_category(question: str) -> bool:
     read as asked (``as_asked``: "Dandong firm that used …" asks which firm)."""
     question = as_asked(question)
     m = ENTITY_QUESTION.search(question)
-    return bool(m and m.group(3)) and not HOW_MANY.search(question)
+    return bool(m and m.group(3)) and not how_many(question)
 
 
 @dataclass(frozen=True)

@@ -173,6 +173,14 @@ def test_a_value_at_an_extreme_is_given_with_a_word_for_it():
     # "at least" gives a minimum
     minimum = "What minimum number of rounds have South Korean authorities confirmed?"
     assert holds_kind("number", "They confirmed at least three hundred thousand rounds.", minimum) == 1.0
+    # a choice between alternatives: one must be named, and compared where the question compares
+    exceptions = "Turkey, Malaysia and Armenia are notable exceptions among exporters to Russia."
+    assert holds_kind("entity", exceptions, "Who exports more to Russia, Malaysia or Armenia?") == 0.0
+    assert holds_kind("entity", "Malaysia exports more than Armenia.", "Who exports more, Malaysia or Armenia?") == 1.0
+    assert holds_kind("entity", exceptions, "Which is an exception, Malaysia or Peru?") == 1.0
+    assert holds_kind("entity", "Russia began using cryptocurrencies in 2024 with China.",
+                      "What cryptocurrency does Russia use with China, bitcoin or USDT?") == 0.0
+    assert holds_kind("number", "Five were killed.", "How many were killed or captured?") == 1.0  # no choice offered
     related = dict(extremes(frozenset({"highest", "month", "valu"})))
     assert set(related) == {"highest"} and ("peak", 1.0) in related["highest"] and ("lowest", 1.0) not in related["highest"]
 
@@ -382,6 +390,8 @@ def test_how_many_counts_the_noun_before_a_participle_phrase():
     assert analyse("How many artillery rounds sent to Russia did Seoul confirm?").focus == "round"
     assert analyse("How many armed drones did it build?").focus == "drone"  # a participle before the noun
     assert analyse("How many Chinese mining firms invested?").focus != "chines"  # an -ing word inside the noun
+    # typed without "did": the noun before the subject's name
+    assert analyse("How many North Korean soldiers NK sent to fight for Russia").focus == "soldier"
 
 
 def test_a_question_splits_into_parts_that_stand_alone():
