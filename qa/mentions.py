@@ -50,19 +50,34 @@ def aliases() -> dict[str, str]:
     ISO codes are left out: "IN" or "IT" is more often a word than India or Italy."""
     from countryinfo._cache import load_countries  # the package's loader: one read of its JSON files
 
+    countries = load_countries()["countries"]
+    codes: dict[str, set[str]] = {}
+    for code, key in country_codes().items():
+        codes.setdefault(key, set()).add(code)
+    every_code = set(country_codes())
     out: dict[str, str] = {}
-    for key, info in load_countries()["countries"].items():
-        iso = info.get("ISO") or {}
-        codes = {str(iso.get("alpha2", "")).upper(), str(iso.get("alpha3", "")).upper()}
-        forms = [info["name"], *(a for a in info.get("altSpellings") or [] if isinstance(a, str) and a.upper() not in codes)]
+    for key, info in countries.items():
+        own = codes.get(key, set())
+        forms = [info["name"], *(a for a in info.get("altSpellings") or [] if isinstance(a, str) and a.upper() not in own)]
         forms += [f for f in (info.get("capital"), info.get("demonym")) if isinstance(f, str)]
-        forms += [initials(f) for f in forms if SPELLED_OUT.fullmatch(f)]
+        # nor are initials that are another country's code: "RU" is Russia's, not the Republic of Uganda's
+        forms += [short for short in (initials(f) for f in forms if SPELLED_OUT.fullmatch(f))
+                  if short not in every_code - own]
         forms += [f.replace("'", "’") for f in forms if "'" in f]
         for form in forms:
             form = form.removesuffix(" D.C.").strip()
             if len(form) >= 2 and form.replace("’", "'").isascii() and "," not in form:
                 out.setdefault(form, key)
     return out
+
+
+@lru_cache(maxsize=1)
+def country_codes() -> dict[str, str]:
+    """Every country's ISO codes ("RU", "RUS"), mapped to its name in the gazetteer (lower case)."""
+    from countryinfo._cache import load_countries
+
+    return {str(code).upper(): key for key, info in load_countries()["countries"].items()
+            for code in ((info.get("ISO") or {}).get("alpha2"), (info.get("ISO") or {}).get("alpha3")) if code}
 
 
 @lru_cache(maxsize=1)

@@ -425,7 +425,7 @@ class TermStats:
     and over the documents' titles and sources (to tell which document a question names)."""
 
     def __init__(self, chunks: list[Chunk]):
-        from qa.mentions import countries_in  # qa.mentions reads this module's patterns
+        from qa.mentions import aliases, countries_in, country_codes  # qa.mentions reads this module's patterns
 
         df = Counter()
         for chunk in chunks:
@@ -454,6 +454,15 @@ class TermStats:
         self.cased, self._lower_cased = _cased_names(chunks, lower)
         # the countries the documents name, by any of their names: "NK" asked, "North Korea" written
         self.countries = frozenset(country for c in chunks for country in countries_in(c.text))
+        # and the two-letter codes, typed in capitals ("RU imports" for Russia's), of those they call
+        # by their name (not "Brussels" for Belgium), unless the code is a word ("IT", "MY") or a name
+        # already ("US"); three letters are too often a word or a firm ("ARM" chips)
+        text = " ".join(c.text for c in chunks).lower()
+        named = {key for key in self.countries if re.search(rf"\b{re.escape(key)}\b", text)}
+        self.codes = {code: self.cased.get(key, key.title()) for code, key in country_codes().items()
+                      if len(code) == 2 and key in named and code not in aliases()
+                      and not {code.lower()} & (lower | STOPWORDS)}
+        self._code = re.compile(r"\b(?:" + "|".join(self.codes) + r")\b") if self.codes else None
 
     def respell(self, question: str) -> str:
         """``question`` with each capitalised word the documents never use, at least
@@ -484,6 +493,8 @@ class TermStats:
         """``question`` with the names typed in lower case written as the documents write them:
         "dprk gdp decline in 2020" as "DPRK gdp decline in 2020", "north korean workers" as "North
         Korean workers" (see ``_cased_names``). The checks for a near miss read names by their capitals."""
+        if self._code:
+            question = self._code.sub(lambda m: self.codes[m.group()], question)
         return self._lower_cased.sub(lambda m: self.cased[m.group()], question) if self.cased else question
 
     def source_match(self, question_terms: frozenset[str], doc_id: str) -> float:

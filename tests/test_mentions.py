@@ -89,6 +89,8 @@ def test_a_country_counts_inside_a_longer_name_and_before_a_hyphen():
     assert countries_in("the U.S. State Department") == {"united states"}
     assert countries_in("China-United States entente on North Korea") == {"china", "united states", "north korea"}
     assert countries_in("Chinatown and IT firms") == set()
+    # initials that are another country's code name neither: "RU" is not the Republic of Uganda
+    assert countries_in("RU imports") == set() and countries_in("the US and the USA") == {"united states"}
 
 
 def test_countries_joined_by_a_hyphen_are_those_countries_not_another_name():

@@ -563,6 +563,10 @@ def test_a_name_typed_in_lower_case_is_read_as_the_documents_write_it():
     # a country by a name the documents never use, or one they never mention
     assert stats.recase("what does nk sell to peru") == "what does NK sell to Peru"
     assert stats.recase("What did the DPRK send?") == "What did the DPRK send?"
+    # a country's code typed in capitals, where the documents name that country; not a word ("IT")
+    text = "Russia buys from China, and Italy sells to both."
+    coded = TermStats([Chunk("c", "d.md", "Report", 0, 0, len(text), text, ())])
+    assert coded.recase("Did RU buy IT goods from CN or TR?") == "Did Russia buy IT goods from China or TR?"
     # and a month abbreviated before a figure, as a search is typed
     assert stats.as_written("nk coal china imported mar-dec 2016") == "NK coal China imported March-December 2016"
     assert stats.as_written("may 2024 shipments, since aug. 2023") == "may 2024 shipments, since August 2023"
