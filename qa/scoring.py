@@ -137,7 +137,8 @@ CAPITALISED = re.compile(r"[A-Z][\w’']*")
 # where ("in Brussels", "at the Vostochny Cosmodrome"); a month after "in" is a date.
 PLACE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)where\b", re.I)
 PLACE = re.compile(rf"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?!(?:{MONTHS})\b)[A-Z][\w’'-]+")
-NAME_WORDS = r"[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?[A-Z][\w’'&.-]*)*"
+# a date after a name is no part of it ("met in Pyongyang October 2023"; "Theresa May" stays whole)
+NAME_WORDS = rf"[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?(?!(?:{MONTHS})\s+\d)[A-Z][\w’'&.-]*)*"
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b" + NAME_WORDS)
 OPENING_NAME = re.compile(r"\s*(" + NAME_WORDS + ")")  # the capitalised words a sentence opens with
 LOWER_WORD = re.compile(r"\b[a-z][\w’'-]*")

@@ -65,6 +65,10 @@ def test_another_name_in_the_same_place_is_a_conflict(question, sentence):
      "Agreements: Gazprom and the China National Petroleum Corporation agreed to pay in rubles."),
     ("How much have Chinese exports to Russia grown since Russia's invasion of Ukraine?",
      "Chinese exports to Russia have surged by more than 60% since the invasion of Ukraine."),
+    # a date typed straight after a place is not part of its name
+    ("Who was Lavrov's North Korean counterpart he met in Pyongyang October 2023?",
+     "Worth noting is the discussion on October 19, 2023, between Russia’s Minister of Foreign Affairs, Sergei Lavrov, "
+     "and his DPRK counterpart, Choe Son Hui, in Pyongyang."),
 ])
 def test_another_name_for_the_same_one_is_no_conflict(question, sentence):
     assert not _conflict(question, sentence)
