@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from qa.config import Config
 from qa.mentions import conflicting_mention, countries_in, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import (FIGURE, FOOTNOTE, LABEL, REFERS_BACK, Question, ScoredSentence, TermStats, asks_category,
-                        counted_terms, figures, holds_kind, lacks_extreme, months, terms)
+from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REFERS_BACK, Question, ScoredSentence, TermStats,
+                        asks_category, counted_terms, figures, holds_kind, lacks_extreme, months, terms)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 # Said after a multi-part answer for each part below the threshold, so that a reader never takes
@@ -46,6 +46,15 @@ REPEAT_NEW_TERMS = 0.2
 # at least this share of the best, holds this share of the best's terms, and adds some.
 SPECIFIC_RATIO = 0.85
 SPECIFIC_SHARE = 0.7
+
+
+# What was decided, agreed or signed at an event (``_only_planned``), and a month given as a
+# plan's date ("agreed to re-convene in November", "planned for November"; not "agreed in November").
+OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)?|c[oa]me out of|outcomes?|results?|"
+                              r"conclude[ds]?)\b", re.I)
+PLANNED_FOR = re.compile(rf"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|will|would|"
+                         rf"shall)\s+(?:[\w-]+\s+){{0,3}}?(?:in|on|for|by)|\b(?:planned|scheduled|set|slated)\s+for)\s+"
+                         rf"(?P<month>{MONTHS})\b")
 
 
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is
@@ -126,9 +135,23 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
 
 def _other_month(question: str, window: str) -> bool:
     """Whether ``window`` names months, and none the question names: a figure for October 2023
-    asked, the one for September 2023 found."""
+    asked, the one for September 2023 found; or names the month asked only as the date of a plan
+    and the question asks what came of it (``_only_planned``)."""
     asked, found = months(question), months(window)
-    return bool(asked and found) and not asked & found
+    return bool(asked and found) and not asked & found or _only_planned(asked, question, window)
+
+
+def _only_planned(asked: frozenset[str], question: str, window: str) -> bool:
+    """Whether ``question`` asks what was decided in a month it names ("What did the commission
+    decide when it reconvened in November?") and ``window`` names that month only as the date of a
+    plan ("agreed to re-convene in November"): what came of the plan is not said. Not a month the
+    question too gives as a plan's ("the commission planned for November")."""
+    if not OUTCOME_QUESTION.search(question):
+        return False
+    asked = asked - {m.group("month") for m in PLANNED_FOR.finditer(question)}
+    plans = {m.start("month") for m in PLANNED_FOR.finditer(window)}
+    said = [m.start() for m in MONTH.finditer(window) if m.group() in asked]
+    return bool(said) and all(start in plans for start in said)
 
 
 def confidence_of(features: dict[str, float], config: Config) -> float:

@@ -291,6 +291,19 @@ def test_a_figure_that_names_the_document_by_its_date_is_not_missing(question, m
     assert features["figure_missing"] == missing
 
 
+@pytest.mark.parametrize("question, missing", [
+    ("What did the commission decide when it reconvened in November 2023?", 1.0),  # only planned for November
+    ("What did the ministers agree to at their October 2023 meeting?", 0.0),  # held in October
+    ("What did the ministers agree to take up at the commission planned for November?", 0.0),  # asked as a plan
+])
+def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(question, missing):
+    text = ("The ministers met on October 19, 2023, in Pyongyang. They agreed to re-convene in November as part of "
+            "an intergovernmental commission to discuss geological exploration.")
+    passage, sentences = _sentences(text, [0.5, 0.9])
+    features = confidence_features(analyse(question), sentences[1], sentences, TermStats([passage.chunk]))
+    assert features["figure_missing"] == missing
+
+
 def test_a_neighbour_ending_on_a_colon_without_what_it_introduces_is_left_out():
     """"… the report, which states:" says nothing when the quote after it is too long to follow."""
     quote = "“" + " ".join(["Chinese state-owned enterprises kept trading with the North"] * 12) + ".”"
