@@ -676,13 +676,26 @@ def counted_terms(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# What an amount is of: "How much oil did …", "How much did North Korea earn from coal exports …"
+# (the first word after the verb's preposition, in lower case: not a name, "for Russian gas").
+HOW_MUCH = re.compile(r"\b[Hh]ow much (?:([a-z][\w-]*) (?:did|does|do|was|were|is|are|has|have|had|will|would)\b|"
+                      r"(?:[\w’'-]+ ){1,6}?(?:earn|earned|make|made|receive|received|gain|gained|spend|spent|invest|invested)"
+                      r" (?:from|on|in) (?:the |its |their )?(?:selling |exporting |importing )?([a-z][\w-]*))")
+# Words for money, which any sum answers ("How much money did Beijing put up …": "$360 million")
+MONEY_WORDS = frozenset({"money", "cash", "revenue", "income", "funding", "financing", "profit", "earnings", "sum"})
+
+
 def answer_focus(question: str) -> str | None:
     """The stemmed head noun of what is asked for: "troop" in "how many North Korean troops
-    …", "bank" in "which Chinese bank …", "ambassador" in "Who is China's ambassador to …";
-    None when the question names none."""
+    …", "oil" in "How much oil …", "bank" in "which Chinese bank …", "ambassador" in "Who is
+    China's ambassador to …"; None when the question names none."""
     if how_many(question):
         head = counted(question)
         return head[1] if head else None
+    m = HOW_MUCH.search(question)
+    if m:
+        word = (m.group(1) or m.group(2)).lower()
+        return None if word in MONEY_WORDS or word in STOPWORDS else stem(word)
     m = ENTITY_QUESTION.search(question)
     if m and m.group(3):
         return stem(m.group(3).lower())

@@ -394,6 +394,16 @@ def test_how_many_counts_the_noun_before_a_participle_phrase():
     assert analyse("How many North Korean soldiers NK sent to fight for Russia").focus == "soldier"
 
 
+def test_how_much_asks_for_an_amount_of_the_thing_it_names():
+    assert analyse("How much oil did Russia export to North Korea in 2023?").focus == "oil"
+    assert analyse("How much did North Korea earn from coal exports to China in 2018?").focus == "coal"
+    assert analyse("How much did North Korea earn from selling minerals to China?").focus == "miner"
+    # money is answered by any sum; a name is no thing ("for Russian gas"), nor a change ("grown")
+    assert analyse("How much money did Beijing put up for the bridge?").focus is None
+    assert analyse("How much did China invest in North Korean solar energy?").focus is None
+    assert analyse("How much have Chinese exports to Russia grown?").focus is None
+
+
 def test_a_question_splits_into_parts_that_stand_alone():
     assert split_parts("What does Russia get for its shells, and what does China get for its raw materials?") == [
         "What does Russia get for its shells", "what does China get for its raw materials?"]
