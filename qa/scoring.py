@@ -380,6 +380,10 @@ def _asked_extreme_and_date(question: str) -> tuple[tuple[re.Pattern, ...], bool
 COUNTRY_FOCUS = frozenset({"countri", "state", "govern", "partner", "nation", "power", "alli"})
 COUNTRY_ONLY = frozenset({"countri", "nation"})  # what only a country's name answers
 WHOSE = re.compile(r"\bwhose\b", re.I)  # "Whose intelligence officials …": South Korea's, a country's
+# "Who heads the interagency group …", "who runs …": a person or a body answers, never a country
+LEADER_QUESTION = re.compile(r"\bwho (?:leads|led|heads|headed|runs|ran|chairs|chaired|directs|directed|manages|managed|"
+                             r"owns|owned|founded|commands|commanded)\b|\bwho (?:is|was|are|were) (?:the )?"
+                             r"(?:head|leader|chief|director|chair|chairman|chairwoman|owner|founder|commander)s?\b", re.I)
 
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
@@ -393,7 +397,8 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
     focus = answer_focus(as_asked(question))
     if focus is None and asks_which_one(question):  # "which cryptocurrency": no country
         focus = stem(WHICH_NOUN.search(question).group(2))
-    country_answers = focus is None or focus in COUNTRY_FOCUS or bool(WHOSE.search(question))
+    country_answers = (focus is None or focus in COUNTRY_FOCUS or bool(WHOSE.search(question))) \
+        and not LEADER_QUESTION.search(question)
     # its names' words, not its common words: "the Entity List" answers "which export-control
     # list … entities"; its first word too, which NAME passes over
     names = NAME.findall(question)

@@ -173,6 +173,11 @@ def test_a_value_at_an_extreme_is_given_with_a_word_for_it():
     # "at least" gives a minimum
     minimum = "What minimum number of rounds have South Korean authorities confirmed?"
     assert holds_kind("number", "They confirmed at least three hundred thousand rounds.", minimum) == 1.0
+    # a leader is a person or a body, never a country
+    group = "China established an interagency group to prepare for sanctions related to Taiwan."
+    assert holds_kind("entity", group, "Who leads the interagency group China set up?") == 0.0
+    assert holds_kind("entity", group, "Who set up an interagency group?") == 1.0
+    assert holds_kind("entity", "It is headed by Oleh Ivashchenko.", "Who is the head of Ukraine's service?") == 1.0
     # a choice between alternatives: one must be named, and compared where the question compares
     exceptions = "Turkey, Malaysia and Armenia are notable exceptions among exporters to Russia."
     assert holds_kind("entity", exceptions, "Who exports more to Russia, Malaysia or Armenia?") == 0.0
