@@ -291,6 +291,20 @@ def test_a_figure_that_names_the_document_by_its_date_is_not_missing(question, m
     assert features["figure_missing"] == missing
 
 
+@pytest.mark.parametrize("text, novelty, missing", [
+    ("These same minerals were banned for export to the United States by China in December 2024.", 0.12, 1.0),
+    ("These same minerals were banned for export to the United States to protect Chinese industry.", 0.12, 0.0),
+    ("These minerals were banned for export after Washington restricted chip sales to Beijing.", 0.5, 0.0),
+])
+def test_a_sentence_restating_a_why_question_s_event_gives_no_reason(text, novelty, missing):
+    """Little that is new (``novelty``: share of the sentence's words the question lacks) and no
+    word of a reason: the sentence restates the event asked about."""
+    passage, sentences = _sentences(text, [0.9])
+    best = dataclasses.replace(sentences[0], novelty=novelty)
+    question = analyse("Why were gallium and germanium banned for export to the United States in December 2024?")
+    assert confidence_features(question, best, [best], TermStats([passage.chunk]))["kind_missing"] == missing
+
+
 @pytest.mark.parametrize("question, missing", [
     ("What did the commission decide when it reconvened in November 2023?", 1.0),  # only planned for November
     ("What did the ministers agree to at their October 2023 meeting?", 0.0),  # held in October
