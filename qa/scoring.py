@@ -790,6 +790,8 @@ PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
                            r"by|for|from|under|after|before|since|during)\b[^,;?]{0,40}, )?"
                            r"(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
                            rf"{WH})|"
+                           # "…, and for 2024?": the same asked of another year (``elliptical``)
+                           r",\s*and\s+(?=(?:for|in|during|by)\s+(?:the\s+)?(?:year\s+)?\d{4}\s*\??\s*$)|"
                            # "…, and the State Department says how many …": a second source asked
                            rf",\s*and\s+(?=(?:[\w’'.-]+\s+){{1,5}}{SAYS}\s+{WH})|"
                            r";\s+(?=(?:what|which|how|who|when|where|why)\b)|"

@@ -441,6 +441,9 @@ def test_a_short_part_naming_another_figure_asks_the_part_before_s_question_of_i
     assert second.kind == first.kind == "number"  # "what was it" asks for what the part before asks for
     assert second.figures == frozenset({"2024"})
     assert {"trade", "worth", "quarter"} <= second.terms and "2023" not in second.terms  # its words, not its year
+    # or with no question word at all
+    assert split_parts("What did the official figures put trade at for 2023, and for 2024?") == [
+        "What did the official figures put trade at for 2023", "for 2024?"]
     # a short part naming no new figure asks more of the same fact: one part
     assert len(analyse_parts("In which month did shipments to Russia peak in 2023, and at what value?")) == 1
 
