@@ -51,7 +51,8 @@ SPECIFIC_SHARE = 0.7
 # What was decided, agreed or signed at an event (``_only_planned``), and a month given as a
 # plan's date ("agreed to re-convene in November", "planned for November"; not "agreed in November").
 OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)?|c[oa]me out of|outcomes?|results?|"
-                              r"conclude[ds]?)\b", re.I)
+                              r"conclude[ds]?)\b(?!\s+to\b)", re.I)  # "agreed to meet" is a plan
+QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 PLANNED_FOR = re.compile(rf"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|will|would|"
                          rf"shall)\s+(?:[\w-]+\s+){{0,3}}?(?:in|on|for|by)|\b(?:planned|scheduled|set|slated)\s+for)\s+"
                          rf"(?P<month>{MONTHS})\b")
@@ -152,10 +153,11 @@ def _only_planned(asked: frozenset[str], question: str, window: str) -> bool:
     """Whether ``question`` asks what was decided in a month it names ("What did the commission
     decide when it reconvened in November?") and ``window`` names that month only as the date of a
     plan ("agreed to re-convene in November"): what came of the plan is not said. Not a month the
-    question too gives as a plan's ("the commission planned for November")."""
+    question itself asks of as a plan's ("… at the commission planned for November?"); a sentence of
+    background before it may ("They agreed to meet again in November. What did they decide?")."""
     if not OUTCOME_QUESTION.search(question):
         return False
-    asked = asked - {m.group("month") for m in PLANNED_FOR.finditer(question)}
+    asked = asked - {m.group("month") for m in PLANNED_FOR.finditer(QUESTION_SENTENCES.split(question.strip())[-1])}
     plans = {m.start("month") for m in PLANNED_FOR.finditer(window)}
     said = [m.start() for m in MONTH.finditer(window) if m.group() in asked]
     return bool(said) and all(start in plans for start in said)
