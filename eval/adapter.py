@@ -20,7 +20,7 @@
 
 Prints the confidence values to put in ``qa/config.py`` (then run ``eval/calibrate.py``).
 Never fitted on the held-out sets (``holdout``, ``unseen``, ``novel``, ``sealed``, ``tail``, ``plus``, ``keen``, ``gauge``,
-``audit``): they measure what the fit generalises to.
+``audit``, ``memo``): they measure what the fit generalises to.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ import tune
 
 SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl", "eval/blind.jsonl",
         "eval/abstain.jsonl", "eval/extra.jsonl", "eval/more.jsonl", "eval/wide.jsonl", "eval/crisp.jsonl",
-        "eval/lens.jsonl", "eval/probe.jsonl"]
+        "eval/lens.jsonl", "eval/probe.jsonl", "eval/slip.jsonl"]
 
 
 def sentence_vectors(assistant: Assistant, cands) -> np.ndarray:
