@@ -53,9 +53,9 @@ SPECIFIC_SHARE = 0.7
 OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)?|c[oa]me out of|outcomes?|results?|"
                               r"conclude[ds]?)\b(?!\s+to\b)", re.I)  # "agreed to meet" is a plan
 QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+")
-PLANNED_FOR = re.compile(rf"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|will|would|"
-                         rf"shall)\s+(?:[\w-]+\s+){{0,3}}?(?:in|on|for|by)|\b(?:planned|scheduled|set|slated)\s+for)\s+"
-                         rf"(?P<month>{MONTHS})\b")
+PLANNED_FOR = re.compile(r"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|"
+                         r"will|would|shall)\s+(?:[\w-]+\s+){0,3}?(?:in|on|for|by)|"
+                         rf"\b(?:planned|scheduled|set|slated)\s+for)\s+(?P<month>{MONTHS})\b")
 
 
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is
@@ -116,7 +116,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "kind_missing": float(question.kind in TELLING_KINDS and not best.typed
                               or lacks_extreme(question.text, window_text)
                               # a why-question's event restated, with no word of a reason near it
-                              or question.kind == "reason" and best.novelty < RESTATED and not REASON.search(window_text)),
+                              or question.kind == "reason" and best.novelty < RESTATED
+                              and not REASON.search(window_text)),
         "window": stats.coverage(set(question.terms), window_terms, related=related),
         "rare_missing": max(missing, default=0.0) / stats.unseen,
         # share of the question's weight in words the corpus never uses

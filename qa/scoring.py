@@ -475,8 +475,9 @@ class TermStats:
         MIN_RESPELT_CHARS letters long (no figure in it: "Hwasong-18" is another missile) and no
         country's name nor a common word ("Where"), written as the one name of the documents
         a letter away (one added, dropped, changed, or two swapped): "Chian" as "China",
-        "Zelensky" as "Zelenskyy", "Lavrow's" as "Lavrov's". A name two or more names are a letter away from stays as asked,
-        and so does one the documents use: a near miss naming another company is no typo."""
+        "Zelensky" as "Zelenskyy", "Lavrow's" as "Lavrov's". A name two or more names are a
+        letter away from stays as asked, and so does one the documents use: a near miss naming
+        another company is no typo."""
         from qa.mentions import countries_in
 
         def fix(word: str) -> str:
@@ -498,7 +499,8 @@ class TermStats:
     def recase(self, question: str) -> str:
         """``question`` with the names typed in lower case written as the documents write them:
         "dprk gdp decline in 2020" as "DPRK gdp decline in 2020", "north korean workers" as "North
-        Korean workers" (see ``_cased_names``). The checks for a near miss read names by their capitals."""
+        Korean workers" (see ``_cased_names``), and a country's code typed in capitals as its name
+        ("RU imports" as "Russia imports"). The checks for a near miss read names by their capitals."""
         if self._code:
             question = self._code.sub(lambda m: self.codes[m.group()], question)
         return self._lower_cased.sub(lambda m: self.cased[m.group()], question) if self.cased else question
@@ -618,13 +620,16 @@ HOW_MANY = re.compile(r"\bhow many ((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|h
                       r"in|per|for|to|from|by|with|that|which|who)\b|[?,.]|$|"
                       r" (?:\w+(?:ing|ed)|sent|held|built|made|sold|paid|given|taken|brought|bought) "
                       r"(?:for|to|in|by|on|at|from|with|into|alongside|against|under)\b)", re.I)
-# "how many soldiers NK sent …" (typed without "did"): the noun is the last lower-case word before the subject's name
+# "how many soldiers NK sent …" (typed without "did"): the noun is the last lower-case word before
+# the subject's name
 HOW_MANY_BEFORE_NAME = re.compile(r"\b[Hh]ow many ((?:[\w’'-]+ ){0,3}?[a-z][\w’'-]*) (?=[A-Z])")
 
 
 def how_many(question: str) -> re.Match | None:
     """Where ``question`` asks how many, its group 1 the words of what it counts; None if it does not."""
     return HOW_MANY.search(question) or HOW_MANY_BEFORE_NAME.search(question)
+
+
 # "Who is China's ambassador to …", "Who was the North Korean official that …": the role asked
 # for, the last word before a preposition or clause (lower case: "Who is Kim Jong Un?" asks for no role).
 WHO_ROLE = re.compile(r"^\s*[Ww]ho (?:is|was|are|were) (?:the |an? )?(?:\S+(?:’s|'s) )?(?:[\w’'-]+ ){0,2}?([a-z][\w-]*)"
