@@ -566,10 +566,15 @@ def test_a_search_without_a_question_word_asks_what_it_names():
         "ammo to russia since 2023 - deliveries per rusi", "how many containers shipped"]
 
 
+def _stats_of(text: str) -> TermStats:
+    """Term statistics of a corpus of one chunk holding ``text``."""
+    return TermStats([Chunk("c", "d.md", "Report", 0, 0, len(text), text, ())])
+
+
 def test_a_name_typed_in_lower_case_is_read_as_the_documents_write_it():
     text = ("The North Korean workers went north. “The Chinese firms paid,” said Oleh Ivashchenko of the DPRK. "
             "He told us that the US Treasury and NK News agreed.")
-    stats = TermStats([Chunk("c", "d.md", "Report", 0, 0, len(text), text, ())])
+    stats = _stats_of(text)
     assert stats.recase("how many north korean workers did the dprk send north") == (
         "how many North Korean workers did the DPRK send north")
     # a run of capitalised words only whole, and without the article a quote opened it with
@@ -583,7 +588,7 @@ def test_a_name_typed_in_lower_case_is_read_as_the_documents_write_it():
     assert stats.recase("What did the DPRK send?") == "What did the DPRK send?"
     # a country's code typed in capitals, where the documents name that country; not a word ("IT")
     text = "Russia buys from China, and Italy sells to both."
-    coded = TermStats([Chunk("c", "d.md", "Report", 0, 0, len(text), text, ())])
+    coded = _stats_of(text)
     assert coded.recase("Did RU buy IT goods from CN or TR?") == "Did Russia buy IT goods from China or TR?"
     # and a month abbreviated before a figure, as a search is typed
     assert stats.as_written("nk coal china imported mar-dec 2016") == "NK coal China imported March-December 2016"
@@ -592,7 +597,7 @@ def test_a_name_typed_in_lower_case_is_read_as_the_documents_write_it():
 
 def test_a_name_misspelt_by_a_letter_is_read_as_the_documents_spell_it():
     text = "Zelenskyy said China and the Sinotruk plant in Dandong supplied Hwasong-17 parts; the Kremlin denied it."
-    stats = TermStats([Chunk("c", "d.md", "Report", 0, 0, len(text), text, ())])
+    stats = _stats_of(text)
     assert stats.respell("What did Zelensky say about Chian?") == "What did Zelenskyy say about China?"
     assert stats.respell("What did Sinotrukk trucks carry from Dnadong?") == "What did Sinotruk trucks carry from Dandong?"
     assert stats.respell("Who was Zelensky's envoy to Chian’s capital?") == "Who was Zelenskyy's envoy to China’s capital?"
