@@ -181,6 +181,11 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+# Capitalised words joined by hyphens: a name written either way ("Kim Jong-Un", "Kim-Jong-Un" for
+# "Kim Jong Un"), or names joined ("Sino-Russian", "China-Russia"): read word by word.
+HYPHENED_NAME = re.compile(r"[A-Z][^\W\d_]*(?:-[A-Z][^\W\d_]*)+")
+
+
 def words(text: str) -> list[tuple[str, str]]:
     """Content words of ``text`` (stopwords dropped) as written, each with its (lowercase) stem."""
     out = []
@@ -188,9 +193,10 @@ def words(text: str) -> list[tuple[str, str]]:
         tok = tok.strip("'’-")
         if tok.endswith(("'s", "’s", "'S", "’S")):
             tok = tok[:-2]
-        low = tok.lower()
-        if low and low not in STOPWORDS:
-            out.append((tok, stem(low)))
+        for part in tok.split("-") if HYPHENED_NAME.fullmatch(tok) else (tok,):
+            low = part.lower()
+            if low and low not in STOPWORDS:
+                out.append((part, stem(low)))
     return out
 
 

@@ -86,6 +86,12 @@ def test_footnote_markers_are_not_figures():
     assert conflicting_numbers(analyse("What did Resolution 2270 ban?").figures, "Coal was banned.[2375]") == 0.0
 
 
+def test_a_name_written_with_hyphens_has_the_terms_of_its_words():
+    assert terms("Kim Jong-Un’s regime") == terms("Kim-Jong-Un’s regime") == terms("Kim Jong Un's regime")
+    assert terms("Sino-Russian trade") == ["sino", "russian", "trade"]
+    assert terms("dual-use goods, the Hwasong-15") == ["dual-us", "good", "hwasong-15"]  # not names: one word
+
+
 def test_terms_naming_the_document_count_less_in_overlap():
     stats = TermStats([_chunk("a.md", "Geopolitical report on sanctions", "Example"),
                        _chunk("b.md", "Arms trade", "Example")])
