@@ -70,6 +70,7 @@ DATE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)when\b|"
 # "Official" before a word for data is an adjective: "what official figures" asks for figures.
 ENTITY_QUESTION = re.compile(
     r"(^\s*(?:name|identify)|\b(?:who|whom|whose|which|what)) "  # "Name the …" asks as "which …" does
+    r"(?!(?:kinds?|sorts?|types?|forms?) of\b)"  # "what sort of body": a description answers, not a name
     r"((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
     r"(compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|countr(?:y|ies)|banks?|ministr(?:y|ies)|"
     r"institutions?|person|leaders?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
@@ -87,8 +88,8 @@ BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"
 # A number question may ask for a share or a sum of money: the answer then shows a percent sign
 # or a currency, not just any figure.
 SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b|(?<!\d)(?<!\d\s)%", re.I)
-MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value)\b",
-                            re.I)
+MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value|"
+                            r"money|funds|funding|financing|cash)\b", re.I)
 SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 # "How long is the border", "how long did the closure last": a length or a span of time, not a share
 # of trade ("how far below its pre-pandemic level" asks for a gap, often a percentage).
@@ -128,6 +129,9 @@ COMPARATIVE = re.compile(r"\b(more|less|fewer|larger|bigger|higher|lower|greater
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
+# "In what year …" is answered by a year: "on September 13" is a date, but not the one asked.
+YEAR_QUESTION = re.compile(r"\b(?:what|which) years?\b(?!-)", re.I)
+YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
 # A month abbreviated before a day, a year or another month ("aug 2023", "mar-dec 2016"); not "may"
 MONTH_NAMES = {m[:3].lower(): m for m in MONTHS.split("|")}  # "aug": "August"
 SHORT_MONTH = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=\s*\d|\s*[-–/]\s*[a-z]{3}\b)", re.I)
@@ -295,7 +299,7 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
         counts = bool(COUNT_QUESTION.search(question))
         return float(any(_is_quantity(text, m, counts) for m in NUMBER.finditer(text)))
     if kind == "date":
-        return float(bool(DATE.search(text)))
+        return float(bool((YEAR if YEAR_QUESTION.search(question) else DATE).search(text)))
     if kind == "place":
         return float(bool(PLACE.search(text)))
     if kind == "reason":
@@ -797,7 +801,7 @@ class Question:
 WH = r"(?:what|which|how|who|when|where|why|whose|whom)\b"  # a question word
 SAYS = r"(?:says?|said|reports?|reported|claims?|claimed|estimates?|estimated|states?|stated)"  # a source's word
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
-                           r"(?=(?:(?:\w+ly|also|then) |(?:apart|aside|besides|beyond|unlike|according|in|on|at|"
+                           r"(?=(?:(?:\w+ly|also|then|about|around|almost|just) |(?:apart|aside|besides|beyond|unlike|according|in|on|at|"
                            r"by|for|from|under|after|before|since|during)\b[^,;?]{0,40}, )?"
                            r"(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
                            rf"{WH})|"

@@ -295,6 +295,9 @@ def test_no_name_the_question_already_gives_answers_an_entity_question():
     ("Which metals flow from China to Russia?", None),
     ("Which category of equipment drove the growth?", None),
     ("Which type of factory equipment drove the growth?", None),
+    # a description answers "what sort of …", not a name
+    ("What sort of body did Beijing set up to study Western sanctions?", None),
+    ("What kind of companies lease their capacity to Russia?", None),
 ])
 def test_which_with_one_thing_of_a_kind_asks_for_its_name(question, kind):
     assert answer_kind(question) == kind
@@ -373,6 +376,13 @@ BANKS, TONNES, BARRELS = ("Which Russian banks were cut off from SWIFT?", "How m
     ("number", "Russia delivered 1 million barrels of oil.", BARRELS, 1.0),
     ("number", "Russia delivered oil worth $5 million.", BARRELS, 0.0),
     ("number", "It pays $230 per thousand cubic metres.", "What price per thousand cubic metres?", 1.0),
+    # money asked is a sum, not "one of its mines"
+    ("number", "The DPRK granted the PRC access to one of its mines.", "How much money did China put in?", 0.0),
+    ("number", "China invested $20 million in the mine.", "How much money did China put in?", 1.0),
+    # a year asked is answered by a year, not by a day of a month
+    ("date", "On September 13, Kim Jong Un held a summit with Putin.", "In what year did Kim Jong Un take power?", 0.0),
+    ("date", "With the 2011 inauguration of Kim Jong-Un, …", "In what year did Kim Jong Un take power?", 1.0),
+    ("date", "On September 13, Kim Jong Un held a summit with Putin.", "On what date did Kim meet Putin?", 1.0),
 ])
 def test_what_holds_the_kind_of_answer_asked_for(kind, text, question, holds):
     assert holds_kind(kind, text, question) == holds
@@ -429,6 +439,8 @@ def test_a_question_splits_into_parts_that_stand_alone():
     # past an adverb or a leading phrase the second question opens with
     assert split_parts("How many drones did Iran send, and roughly how many did Russia build?") == [
         "How many drones did Iran send", "roughly how many did Russia build?"]
+    assert split_parts("How many times did the DPRK ship ammunition, and about how many containers did it ship?") == [
+        "How many times did the DPRK ship ammunition", "about how many containers did it ship?"]
     assert split_parts("Which bank paid in rubles, and apart from rubles, what currencies were used in the deals?") == [
         "Which bank paid in rubles", "apart from rubles, what currencies were used in the deals?"]
     # a relative clause is no second question
