@@ -55,20 +55,29 @@ def aliases() -> dict[str, str]:
     for code, key in country_codes().items():
         codes.setdefault(key, set()).add(code)
     every_code = set(country_codes())
-    out: dict[str, str] = {}
+    named: dict[str, str] = {}
     for key, info in countries.items():
         own = codes.get(key, set())
         forms = [info["name"], *(a for a in info.get("altSpellings") or [] if isinstance(a, str) and a.upper() not in own)]
-        forms += [f for f in (info.get("capital"), info.get("demonym")) if isinstance(f, str)]
+        forms += [f for f in (info.get("capital"),) if isinstance(f, str)]
         # nor are initials that are another country's code: "RU" is Russia's, not the Republic of Uganda's
         forms += [short for short in (initials(f) for f in forms if SPELLED_OUT.fullmatch(f))
                   if short not in every_code - own]
-        forms += [f.replace("'", "’") for f in forms if "'" in f]
-        for form in forms:
-            form = form.removesuffix(" D.C.").strip()
-            if len(form) >= 2 and form.replace("’", "'").isascii() and "," not in form:
-                out.setdefault(form, key)
-    return out
+        _add(named, forms, key)
+    # a demonym several share goes to the most populous: "American" is the United States', not the
+    # Northern Mariana Islands', "Indian" India's, not the British Indian Ocean Territory's
+    demonyms: dict[str, str] = {}
+    for key, info in sorted(countries.items(), key=lambda item: -(item[1].get("population") or 0)):
+        _add(demonyms, [f for f in (info.get("demonym"),) if isinstance(f, str)], key)
+    return demonyms | named  # a name is its country's before it is anyone's demonym
+
+
+def _add(found: dict[str, str], forms: list[str], key: str) -> None:
+    """Each of ``forms`` (also with a curly apostrophe) that ``found`` lacks, as ``key``'s."""
+    for form in forms + [f.replace("'", "’") for f in forms if "'" in f]:
+        form = form.removesuffix(" D.C.").strip()
+        if len(form) >= 2 and form.replace("’", "'").isascii() and "," not in form:
+            found.setdefault(form, key)
 
 
 @lru_cache(maxsize=1)
@@ -92,6 +101,15 @@ def countries_in(text: str) -> frozenset[str]:
     """Every country ``text`` names by any of its names, also inside a longer name ("South
     Korea’s Defense Minister", "the U.S. State Department")."""
     return frozenset(aliases()[m.group(1)] for m in _countries().finditer(_undotted(text)))
+
+
+def country_terms(text: str) -> dict[str, frozenset[str]]:
+    """For each country ``text`` names, the terms of the names it calls it by: "north", "korea",
+    "dprk" and "pyongyang" for North Korea in "North Korea … the DPRK … Pyongyang"."""
+    found: dict[str, set[str]] = {}
+    for m in _countries().finditer(_undotted(text)):
+        found.setdefault(aliases()[m.group(1)], set()).update(terms(m.group(1)))
+    return {country: frozenset(held) for country, held in found.items()}
 
 
 def _undotted(text: str) -> str:

@@ -16,6 +16,9 @@ from qa.mentions import conflicting_mention, countries_in, initials, mentions, m
     ("North Korean workers", "north korea"),
     ("U.S. policymakers", "united states"),
     ("Moscow's war", "russia"),
+    # a demonym several share is the most populous one's
+    ("American officials", "united states"),
+    ("Indian refiners", "india"),
 ])
 def test_every_name_of_a_country_names_it(text, country):
     assert [(m.key, m.country) for m in mentions(text)] == [(country, True)]
