@@ -839,6 +839,8 @@ PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
                            rf",\s*and\s+(?=(?:[\w’'.-]+\s+){{1,5}}{SAYS}\s+{WH})|"
                            r";\s+(?=(?:what|which|how|who|when|where|why)\b)|"
                            r",\s+(?=how (?:many|much)\b)|\s+\+\s+", re.I)
+# "Give the share of … and the share of …": a request naming what it asks for twice, in parallel
+PARALLEL = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:the|its|their)\s+([a-z]+)\s+(?:of|for)\b)")
 MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own
 
 
@@ -848,9 +850,13 @@ def split_parts(question: str) -> list[str]:
     and where was the meeting held?" asks one thing about one event, and so does "In which month
     did shipments peak, and at what value?". A short part naming a figure the part before does not
     asks the same of another year or item ("…, and what was it in 2024?", ``elliptical``): it
-    stands apart."""
+    stands apart. A request naming what it asks for twice ("Give the share of … and the share of
+    …") asks two things."""
     parts, start = [], 0
-    cuts = list(PART_BOUNDARY.finditer(question))
+    cuts = sorted([*PART_BOUNDARY.finditer(question),
+                   *(m for m in PARALLEL.finditer(question)
+                     if re.search(rf"\b(?:the|its|their)\s+{m.group(1)}\s+(?:of|for)\b", question[:m.start()]))],
+                  key=lambda m: m.start())
     for cut, after in zip(cuts, [c.start() for c in cuts[1:]] + [len(question)]):
         left, right = question[start:cut.start()], question[cut.end():after]
         if len(terms(left)) >= MIN_PART_TERMS and (len(terms(right)) >= MIN_PART_TERMS or elliptical(right, left)):

@@ -441,6 +441,12 @@ def test_a_question_splits_into_parts_that_stand_alone():
         "How many drones did Iran send", "roughly how many did Russia build?"]
     assert split_parts("How many times did the DPRK ship ammunition, and about how many containers did it ship?") == [
         "How many times did the DPRK ship ammunition", "about how many containers did it ship?"]
+    # a request naming what it asks for twice, in parallel; not two things of one ("the share of China and Russia")
+    assert split_parts("Give the share of Russia's microchips that came from China and the share of its "
+                       "high-priority imports sourced there.") == [
+        "Give the share of Russia's microchips that came from China", "the share of its high-priority imports sourced there."]
+    assert len(split_parts("What is the share of China and Russia in North Korea's trade?")) == 1
+    assert len(split_parts("What was the value of North Korean trade and the share of coal in it?")) == 1
     assert split_parts("Which bank paid in rubles, and apart from rubles, what currencies were used in the deals?") == [
         "Which bank paid in rubles", "apart from rubles, what currencies were used in the deals?"]
     # a relative clause is no second question
