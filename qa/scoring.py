@@ -725,10 +725,13 @@ def counted_terms(text: str) -> frozenset[str]:
 
 
 # What an amount is of: "How much oil did …", "How much did North Korea earn from coal exports …"
-# (the first word after the verb's preposition, in lower case: not a name, "for Russian gas").
-HOW_MUCH = re.compile(r"\b[Hh]ow much (?:([a-z][\w-]*) (?:did|does|do|was|were|is|are|has|have|had|will|would)\b|"
-                      r"(?:[\w’'-]+ ){1,6}?(?:earn|earned|make|made|receive|received|gain|gained|spend|spent|invest|invested)"
-                      r" (?:from|on|in) (?:the |its |their )?(?:selling |exporting |importing )?([a-z][\w-]*))")
+# (the first word after the verb's preposition, in lower case: not a name, "for Russian gas"), "the
+# value of Russian crude oil exports" (the first lower-case word after "value of", past names).
+HOW_MUCH_OF = re.compile(r"\b[Hh]ow much ([a-z][\w-]*) (?:did|does|do|was|were|is|are|has|have|had|will|would)\b")
+HOW_MUCH_FROM = re.compile(r"\b[Hh]ow much (?:[\w’'-]+ ){1,6}?(?:earn|earned|make|made|receive|received|gain|gained|spend|"
+                           r"spent|invest|invested) (?:from|on|in) (?:the |its |their )?(?:selling |exporting |importing )?"
+                           r"([a-z][\w-]*)")
+VALUE_OF = re.compile(r"\b(?:value|worth) of (?:the |its |their )?(?:(?:[A-Z][\w’'–-]*|\S+(?:’s|'s)) )*([a-z][\w-]*)")
 # Words for money, which any sum answers ("How much money did Beijing put up …": "$360 million")
 MONEY_WORDS = frozenset({"money", "cash", "revenue", "income", "funding", "financing", "profit", "earnings", "sum"})
 
@@ -740,10 +743,11 @@ def answer_focus(question: str) -> str | None:
     if how_many(question):
         head = counted(question)
         return head[1] if head else None
-    m = HOW_MUCH.search(question)
-    if m:
-        word = (m.group(1) or m.group(2)).lower()
-        return None if word in MONEY_WORDS or word in STOPWORDS else stem(word)
+    # "How much money did North Korea earn from selling minerals": money asked, an amount of minerals
+    amount = [m.group(1) for m in (HOW_MUCH_OF.search(question), HOW_MUCH_FROM.search(question), VALUE_OF.search(question))
+              if m and m.group(1) not in MONEY_WORDS]
+    if amount or HOW_MUCH_OF.search(question):
+        return stem(amount[0]) if amount and amount[0] not in STOPWORDS else None
     m = ENTITY_QUESTION.search(question)
     if m and m.group(3):
         return stem(m.group(3).lower())
