@@ -15,7 +15,8 @@ from qa.config import Config
 from qa.mentions import conflicting_mention, countries_in, missing_country, other_source
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, Question, ScoredSentence,
-                        TermStats, asks_category, counted_terms, figures, holds_kind, lacks_extreme, months, terms)
+                        TermStats, asks_category, counted_terms, figures, holds_kind, lacks_extreme, months, names_focus,
+                        terms)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 # Said after a multi-part answer for each part below the threshold, so that a reader never takes
@@ -123,7 +124,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         # share of the question's weight in words the corpus never uses
         "unseen": 1.0 - stats.coverage(set(question.terms), stats.idf.keys(), related=related),
         # the thing asked for ("how many troops") is not even named near the best sentence
-        "focus_missing": float(question.focus is not None and question.focus not in window_terms
+        "focus_missing": float(question.focus is not None and not names_focus(question.focus, window_terms)
                                and not (asks_category(question.text)
                                         and (best.typed if question.kind == "entity"
                                              else holds_kind("entity", best.text, question.text, stats.opening_names)))

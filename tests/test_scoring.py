@@ -8,8 +8,8 @@ import pytest
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
 from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, as_asked,
-                        counted, counted_state, counted_terms, extremes, holds_kind, one_edit, score_sentences,
-                        split_parts, terms)
+                        counted, counted_state, counted_terms, extremes, holds_kind, names_focus, one_edit,
+                        score_sentences, split_parts, terms)
 
 
 def _chunk(doc_id: str, title: str, source: str) -> Chunk:
@@ -343,6 +343,13 @@ def test_a_name_made_of_the_question_s_common_words_answers_it():
     question = "To which US export-control list were numerous Chinese entities added?"
     assert holds_kind("entity", 'The US added Chinese entities to the "Entity List".', question) == 1.0
     assert holds_kind("entity", "The US added Chinese entities to its export-control list.", question) == 0.0
+
+
+def test_whoever_heads_a_body_is_named_by_any_word_for_a_head():
+    focus = analyse("Who is the Ukrainian intelligence chief that said China supplies gunpowder?").focus
+    assert names_focus(focus, set(terms("Oleh Ivashchenko, head of Ukraine's Foreign Intelligence Service")))
+    assert not names_focus(analyse("Who is China's ambassador to North Korea?").focus, set(terms("a Chinese diplomat")))
+    assert not names_focus(focus, set(terms("Oleh Ivashchenko of Ukraine's Foreign Intelligence Service")))
 
 
 def test_what_something_is_worth_asks_for_an_amount_of_money():
