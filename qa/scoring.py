@@ -391,23 +391,25 @@ COUNTRY_FOCUS = frozenset({"countri", "state", "govern", "partner", "nation", "p
 COUNTRY_ONLY = frozenset({"countri", "nation"})  # what only a country's name answers
 WHOSE = re.compile(r"\bwhose\b", re.I)  # "Whose intelligence officials …": South Korea's, a country's
 # "Who heads the interagency group …", "who runs …": a person or a body answers, never a country
-# The words for whoever heads a body: one asked ("the intelligence chief") is named by any
-# ("head of Ukraine's Foreign Intelligence Service"), ``names_focus``
-HEAD_WORDS = ("head", "leader", "chief", "director", "chair", "chairman", "chairwoman", "boss")
+HEAD_WORDS = ("head", "leader", "chief", "director", "chair", "chairman", "chairwoman", "boss")  # whoever heads a body
+# Words any of which names what another asks for (``names_focus``): whoever heads a body ("the
+# intelligence chief" asked, "head of Ukraine's Foreign Intelligence Service" written), a country's
+# people ("Chinese nationals" asked, "Chinese citizens" written)
+SAME_THING = (HEAD_WORDS, ("citizens", "nationals"))
 LEADER_QUESTION = re.compile(r"\bwho (?:leads|led|heads|headed|runs|ran|chairs|chaired|directs|directed|manages|managed|"
                              r"owns|owned|founded|commands|commanded)\b|\bwho (?:is|was|are|were) (?:the )?"
                              rf"(?:{'|'.join(HEAD_WORDS)}|owner|founder|commander)s?\b", re.I)
 
 
 @lru_cache(maxsize=1)
-def _head_stems() -> frozenset[str]:
-    return frozenset(map(stem, HEAD_WORDS))
+def _same_stems() -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(map(stem, group)) for group in SAME_THING)
 
 
 def names_focus(focus: str, held: set[str] | frozenset[str]) -> bool:
     """Whether terms ``held`` name the thing a question asks for (``Question.focus``): its own word,
-    or, for whoever heads a body, any word for a head (``HEAD_WORDS``)."""
-    return focus in held or focus in _head_stems() and bool(_head_stems() & held)
+    or another word for it (``SAME_THING``)."""
+    return focus in held or any(focus in group and group & held for group in _same_stems())
 
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence

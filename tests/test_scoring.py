@@ -345,11 +345,16 @@ def test_a_name_made_of_the_question_s_common_words_answers_it():
     assert holds_kind("entity", "The US added Chinese entities to its export-control list.", question) == 0.0
 
 
-def test_whoever_heads_a_body_is_named_by_any_word_for_a_head():
+def test_the_thing_asked_for_is_named_by_its_own_word_or_another_for_it():
     focus = analyse("Who is the Ukrainian intelligence chief that said China supplies gunpowder?").focus
     assert names_focus(focus, set(terms("Oleh Ivashchenko, head of Ukraine's Foreign Intelligence Service")))
     assert not names_focus(analyse("Who is China's ambassador to North Korea?").focus, set(terms("a Chinese diplomat")))
     assert not names_focus(focus, set(terms("Oleh Ivashchenko of Ukraine's Foreign Intelligence Service")))
+    # a country's people, by either word
+    counted = analyse("According to Zelenskyy, how many Chinese nationals are fighting for Russia?").focus
+    assert names_focus(counted, set(terms("at least 155 Chinese citizens are fighting for the Russian army")))
+    assert not names_focus(analyse("How many North Korean soldiers are fighting for Russia?").focus,
+                           set(terms("at least 155 Chinese citizens are fighting for the Russian army")))
 
 
 def test_what_something_is_worth_asks_for_an_amount_of_money():
