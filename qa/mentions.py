@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.scoring import DASH, DATE, NAME, STOPWORDS, terms
+from qa.scoring import DASH, DATE, NAME, POSSESSIVE, STOPWORDS, terms
 
 ACRONYM_SKIP = frozenset({"of", "the", "and"})  # "Democratic People's Republic of Korea": DPRK
 ARTICLES = frozenset({"the", "a", "an"})
@@ -135,8 +135,10 @@ def mentions(text: str) -> tuple[Mention, ...]:
         before = WORD.findall(text[:start].lower())
         while before and before[-1] in ARTICLES:
             before.pop()
-        if before[-2:] == ["according", "to"]:
-            before = []  # whose word it is ("according to the SpecialEurasia report"): no slot "to" fills
+        if before[-2:] == ["according", "to"] or POSSESSIVE.search(text[start:end]) or text[end:end + 2] in ("’s", "'s"):
+            # whose word it is ("according to the SpecialEurasia report"): no slot "to" fills; nor does a
+            # possessive ("from Xi's point of view", "to Russia's allies": the noun after it fills it)
+            before = []
         after = WORD.findall(text[end:].lower())[:1]
         words = frozenset() if country else frozenset(terms(DASH.sub(" ", name)))
         if country or words:
@@ -175,9 +177,13 @@ def conflicting_mention(question: str, sentence: str, window: str) -> bool:
     for q in asked:
         if q.key in near_keys or (not q.country and q.terms <= near_terms):
             continue
-        if any(q.before in SLOT_WORDS and q.before == s.before for s in said + moved):
+        # a one-word name (no acronym) often stands for a country, as its leader or its seat of
+        # power: "Kim's munitions plants" may be "North Korean munitions factories", "from the
+        # Kremlin" "from Russia"; "to the EU" is not "to the United States"
+        alike = [s for s in said + moved if s.country == q.country or q.country or len(q.key) > 1]
+        if any(q.before in SLOT_WORDS and q.before == s.before for s in alike):
             return True
-        if any(q.after and q.after == s.after and q.after not in STOPWORDS for s in said):
+        if any(q.after and q.after == s.after and q.after not in STOPWORDS for s in alike if s not in moved):
             return True
     return False
 

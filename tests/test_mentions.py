@@ -69,6 +69,13 @@ def test_another_name_in_the_same_place_is_a_conflict(question, sentence):
     ("How much have Chinese exports to Russia grown since Russia's invasion of Ukraine?",
      "Chinese exports to Russia have surged by more than 60% since the invasion of Ukraine."),
     # a date typed straight after a place is not part of its name
+    # a one-word name often stands for a country, as its leader or its seat; a possessive fills no slot
+    ("Which minister said Kim's munitions plants are running flat out for Russia?",
+     "According to the minister, North Korean munitions factories are operating at full capacity for Russia."),
+    ("What's Kim getting back from the Kremlin for all those shells?",
+     "North Korea provides shells in exchange for food from Russia."),
+    ("From Xi's point of view, what's the upside of backing Putin's war?",
+     "From Beijing’s perspective, it diverts Western attention away from the Indo-Pacific."),
     ("Who was Lavrov's North Korean counterpart he met in Pyongyang October 2023?",
      "Worth noting is the discussion on October 19, 2023, between Russia’s Minister of Foreign Affairs, Sergei Lavrov, "
      "and his DPRK counterpart, Choe Son Hui, in Pyongyang."),
