@@ -23,7 +23,7 @@ from qa.config import Config
 from qa.embedding import embed_query
 from qa.rerank import make_reranker
 from qa.schema import Chunk, Passage
-from qa.scoring import Question, ScoredSentence, TermStats, counted, counted_state, extremes, stem
+from qa.scoring import Question, ScoredSentence, TermStats, amount_of, counted_state, extremes, stem
 from qa.store import ChunkStore
 from qa.vocabulary import LongerForms, Vocabulary, merge
 
@@ -84,8 +84,9 @@ class Retriever:
         # what is asked for must be named as asked: a near miss asks for a role or a unit the
         # documents never name ("Who is China's ambassador …": "diplomat" is no ambassador)
         related = tuple((t, near) for t, near in related if t != question.focus)
-        # … but a figure may count it by another word ("labourers" as "the workforce (50,000-150,000)")
-        word = counted(question.text)
+        # … but a figure may count or measure it by another word ("labourers" as "the workforce
+        # (50,000-150,000)", the value of "commerce" as "trade … $1.63 billion")
+        word = amount_of(question.text)
         counted_as = self._near(word[0]) if word else frozenset()
         state = counted_state(question.text)
         state_as = self._near(state) | {stem(state)} if state else frozenset()

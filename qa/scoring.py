@@ -61,9 +61,12 @@ EXCHANGE_QUESTION = re.compile(r"\b(in (return|exchange)|as (payment|compensatio
 EXCHANGE = re.compile(r"\b(in (return|exchange)|exchange for|swap\w*|barter\w*|repa(y|ys|id)|quid[- ]pro[- ]quo|"
                       r"compensat\w*|paid (in|with)|pa(y|ys|ying) (in|with))\b", re.I)
 # "When" asks for a date where it opens the question or a part of it, not in a clause: "what
-# quarantine would foreigners face when the borders reopened" asks for the quarantine.
-# "What year-on-year growth" asks for a rate.
-DATE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)when\b|"
+# quarantine would foreigners face when the borders reopened" asks for the quarantine, and so
+# does "When Pyongyang reopened, how long a quarantine …" (a clause before the question word; not
+# "When did …"). "What year-on-year growth" asks for a rate.
+DATE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)when\b"
+                           r"(?!\s+(?!(?:did|does|do|is|are|was|were|will|would|has|have|had|can|could|should)\b)"
+                           r"[^,?]*,\s*(?:what|which|how|who|whose|where|why)\b)|"
                            r"\b(what (year|date|month|day|time)|which (year|month|date)|since when)\b(?!-)", re.I)
 # The category noun may be plural ("which provinces"). A do-verb after "what" makes the noun the
 # subject, not what is asked: "what do Chinese companies send back" asks for what they send.
@@ -110,6 +113,8 @@ CURRENCY = "$€£¥"
 # What follows a number that is no count of things: a currency, a share, a length.
 NOT_A_COUNT = re.compile(r"\s*(%|per ?cent\b|(million |billion |trillion )?(dollars?|yuan|renminbi|rubles?|roubles?|"
                          r"won|euros?)\b|(mm|cm|km|mi|miles?|met(er|re)s?|kilomet(er|re)s?)\b)", re.I)
+# A figure joined to a word by a hyphen is part of a name, never a quantity: "COVID-19", "Su-35".
+NAME_NUMBER = re.compile(r"[^\W\d_]-$")
 # A figure right after a capitalised word, not the sentence's first, belongs to that name.
 NAMED_FIGURE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’']*[\s-](\d[\d,.]*-)?$")
 MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars?|yuan|renminbi|rubles?|roubles?|won|euros?)\b",
@@ -120,6 +125,8 @@ MONEY = re.compile(r"[$€£¥]\s?\d|\d\s*(million|billion|trillion)?\s*(dollars
 EXTREME_WORDS = (("highest", "peak", "peaks", "peaked", "largest", "biggest", "maximum", "record"),
                  ("lowest", "smallest", "minimum", "trough", "bottom", "bottomed", "at least"))
 EXTREMES = tuple(re.compile(rf"\b({'|'.join(group)})\b", re.I) for group in EXTREME_WORDS)
+# "record" as a verb asks at no extreme ("before we record", "how many cases did they record")
+RECORD_VERB = re.compile(r"\b(?:I|we|you|they|to|will|would|can|could|did|do|does)\s+record\b", re.I)
 # Alternatives a question ends on, after a comma ("…, Malaysia or Armenia?"; not "killed or
 # captured?"): one of them answers it, and where the question compares them, only a sentence that
 # compares does.
@@ -346,7 +353,7 @@ def _is_quantity(text: str, number: re.Match, count: bool) -> bool:
     things: not a sum of money, a share or a length ("how many tests": not "10000 km"), nor a figure
     that is part of a name ("Desertcross 1000-3", "Hwasong-17", "March 24th")."""
     value = number.group().strip().rstrip(",.")
-    if BARE_NUMBER.fullmatch(value):
+    if BARE_NUMBER.fullmatch(value) or NAME_NUMBER.search(text, 0, number.start()):
         return False
     return not count or not (value[0] in CURRENCY or SHARE.search(value) or NOT_A_COUNT.match(text, number.end())
                              or NAMED_FIGURE.search(text, 0, number.start()))
@@ -382,7 +389,8 @@ def _number_form(question: str) -> re.Pattern | None:
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
 def _asked_extreme_and_date(question: str) -> tuple[tuple[re.Pattern, ...], bool]:
     """The extremes a question asks a figure at (``EXTREMES``), and whether it also asks when."""
-    return tuple(e for e in EXTREMES if e.search(question)), bool(DATE_QUESTION.search(question))
+    said = RECORD_VERB.sub(" ", question)
+    return tuple(e for e in EXTREMES if e.search(said)), bool(DATE_QUESTION.search(question))
 
 
 # What a country's name may answer: "which country", "which state". Not a company, a city, a
@@ -397,7 +405,9 @@ HEAD_WORDS = ("head", "leader", "chief", "director", "chair", "chairman", "chair
 # people ("Chinese nationals" asked, "Chinese citizens" written)
 SAME_THING = (HEAD_WORDS, ("citizens", "nationals"))
 LEADER_QUESTION = re.compile(r"\bwho (?:leads|led|heads|headed|runs|ran|chairs|chaired|directs|directed|manages|managed|"
-                             r"owns|owned|founded|commands|commanded)\b|\bwho (?:is|was|are|were) (?:the )?"
+                             r"owns|owned|founded|commands|commanded)\b|"
+                             r"\bwho(?:’s|'s| is| was| are| were) (?:leading|heading|running|chairing|directing|managing|"
+                             r"commanding)\b|\bwho (?:is|was|are|were) (?:the )?"
                              rf"(?:{'|'.join(HEAD_WORDS)}|owner|founder|commander)s?\b", re.I)
 
 
@@ -752,18 +762,25 @@ VALUE_OF = re.compile(r"\b(?:value|worth) of (?:the |its |their )?(?:(?:[A-Z][\w
 MONEY_WORDS = frozenset({"money", "cash", "revenue", "income", "funding", "financing", "profit", "earnings", "sum"})
 
 
-def answer_focus(question: str) -> str | None:
-    """The stemmed head noun of what is asked for: "troop" in "how many North Korean troops
-    …", "oil" in "How much oil …", "bank" in "which Chinese bank …", "ambassador" in "Who is
-    China's ambassador to …"; None when the question names none."""
+def amount_of(question: str) -> tuple[str, str] | None:
+    """What a question counts or measures, as written and stemmed: "troops" of "how many North
+    Korean troops …" (``counted``), "oil" of "How much oil …", "minerals" of "How much money did
+    North Korea earn from selling minerals", "crude" of "the value of Russian crude oil exports";
+    None for money ("How much money did Beijing put up") or another question."""
     if how_many(question):
-        head = counted(question)
-        return head[1] if head else None
-    # "How much money did North Korea earn from selling minerals": money asked, an amount of minerals
+        return counted(question)
     amount = [m.group(1) for m in (HOW_MUCH_OF.search(question), HOW_MUCH_FROM.search(question), VALUE_OF.search(question))
               if m and m.group(1) not in MONEY_WORDS]
-    if amount or HOW_MUCH_OF.search(question):
-        return stem(amount[0]) if amount and amount[0] not in STOPWORDS else None
+    return (amount[0], stem(amount[0])) if amount and amount[0] not in STOPWORDS else None
+
+
+def answer_focus(question: str) -> str | None:
+    """The stemmed head noun of what is asked for: what it counts or measures (``amount_of``),
+    "bank" in "which Chinese bank …", "ambassador" in "Who is China's ambassador to …"; None when
+    the question names none."""
+    amount = amount_of(question)
+    if amount or how_many(question) or HOW_MUCH_OF.search(question):
+        return amount[1] if amount else None
     m = ENTITY_QUESTION.search(question)
     if m and m.group(3):
         return stem(m.group(3).lower())
@@ -849,18 +866,21 @@ class Question:
 WH = r"(?:what|which|how|who|when|where|why|whose|whom)\b"  # a question word
 SAYS = r"(?:says?|said|reports?|reported|claims?|claimed|estimates?|estimated|states?|stated)"  # a source's word
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
-                           r"(?=(?:(?:\w+ly|also|then|about|around|almost|just) |(?:apart|aside|besides|beyond|unlike|according|in|on|at|"
-                           r"by|for|from|under|after|before|since|during)\b[^,;?]{0,40}, )?"
+                           r"(?=(?:(?:apart|aside|besides|beyond|unlike|according|in|on|at|by|for|from|under|after|"
+                           r"before|since|during|while)\b[^,;?]{0,40}, )?(?:(?:\w+ly|also|then|about|around|almost|just) )?"
                            r"(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
                            rf"{WH})|"
                            # "…, and for 2024?": the same asked of another year (``elliptical``)
                            r",\s*and\s+(?=(?:for|in|during|by)\s+(?:the\s+)?(?:year\s+)?\d{4}\s*\??\s*$)|"
                            # "…, and the State Department says how many …": a second source asked
                            rf",\s*and\s+(?=(?:[\w’'.-]+\s+){{1,5}}{SAYS}\s+{WH})|"
-                           r";\s+(?=(?:what|which|how|who|when|where|why)\b)|"
+                           r";\s+(?:(?:also|and|plus|then),?\s+)?(?=(?:what|which|how|who|when|where|why)\b)|"
                            r",\s+(?=how (?:many|much)\b)|\s+\+\s+", re.I)
 # "Give the share of … and the share of …": a request naming what it asks for twice, in parallel
 PARALLEL = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:the|its|their)\s+([a-z]+)\s+(?:of|for)\b)")
+# "Of those Chinese citizens fighting for Russia, how many …": the phrase says what is counted
+PARTITIVE = re.compile(r"\s*(?:of|among|out of)\b", re.I)
+PART_EDGES = " ,;—–"  # what a part's ends lose ("… their summit — and while we're at it, …")
 MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own
 
 
@@ -879,10 +899,11 @@ def split_parts(question: str) -> list[str]:
                   key=lambda m: m.start())
     for cut, after in zip(cuts, [c.start() for c in cuts[1:]] + [len(question)]):
         left, right = question[start:cut.start()], question[cut.end():after]
-        if len(terms(left)) >= MIN_PART_TERMS and (len(terms(right)) >= MIN_PART_TERMS or elliptical(right, left)):
-            parts.append(left.strip(" ,;"))
+        if len(terms(left)) >= MIN_PART_TERMS and (len(terms(right)) >= MIN_PART_TERMS or elliptical(right, left)) \
+                and not PARTITIVE.match(left):
+            parts.append(left.strip(PART_EDGES))
             start = cut.end()
-    parts.append(question[start:].strip(" ,;"))
+    parts.append(question[start:].strip(PART_EDGES))
     return parts
 
 
@@ -898,6 +919,7 @@ REQUEST = re.compile(r"^\s*(?:please\s+)?(?:(?:can|could|would|will) you\s+)?(?:
                      r"(?:(?:give|tell|show|provide|state|find|report|list)(?:\s+(?:me|us))?|"
                      r"i(?:\s+would|'d|’d)?\s+(?:need|want|like)(?:\s+to\s+know)?)\s+(?:(?:the|a|an|all)\s+)?", re.I)
 WH_WORD = re.compile(WH, re.I)
+LEAD_IN = re.compile(rf"^[^:?]{{1,60}}:\s+(?=(?:(?:in|on|at|by|for|from|to|of) )?{WH})", re.I)
 
 
 # What a question typed as a search ("date of the Kim–Putin summit", "rcc copper wire disguise")
@@ -909,7 +931,9 @@ NOT_A_SEARCH = re.compile(r"^\s*(?:name(?! of)|identify|compare|describe|explain
 def as_asked(question: str) -> str:
     """``question`` with a request's opening read as a question word, and a search without one as
     asking what it names ("price Russia pays per shell" as "What price …"): what its kind and focus
-    are read from."""
+    are read from. A lead-in before a colon ("Quick one: who's running …", "For my timeline: in what
+    year …") is no part of what is asked."""
+    question = LEAD_IN.sub("", question, count=1)
     m = REQUEST.match(question)
     if m and m.end() < len(question):
         rest = question[m.end():]

@@ -8,7 +8,7 @@ import pytest
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
 from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, as_asked,
-                        counted, counted_state, counted_terms, extremes, holds_kind, names_focus, one_edit,
+                        counted, counted_state, counted_terms, extremes, holds_kind, lacks_extreme, names_focus, one_edit,
                         score_sentences, split_parts, terms)
 
 
@@ -124,6 +124,26 @@ def test_when_asks_for_a_date_only_where_it_opens_the_question_or_a_part():
                                           "and when was Resolution 2270 passed?")] == ["date", "date"]
     # a clause: the quarantine is asked for, not the date the borders reopened
     assert answer_kind("What quarantine would foreigners face when the borders reopened?") is None
+    assert answer_kind("When Pyongyang let foreigners back in, how long a quarantine did they face?") == "number"
+    assert answer_kind("When did Pyongyang let foreigners back in, and what did they face?") == "date"
+
+
+def test_a_lead_in_before_a_colon_is_no_part_of_what_is_asked():
+    assert as_asked("Quick one: who's running the interagency group Beijing set up?").startswith("who's running")
+    assert analyse("For my timeline: in what year did Kim Jong Un take power?").kind == "date"
+    # whoever runs a body is asked for: no country answers it
+    question = "Quick one: who's running the interagency group Beijing set up?"
+    assert holds_kind("entity", "China established an interagency group to study Western sanctions on Russia.",
+                      as_asked(question)) == 0.0
+
+
+def test_a_figure_joined_to_a_word_is_part_of_a_name_and_record_as_a_verb_asks_no_extreme():
+    question = "What did China–North Korea trade total in 2020, the first pandemic year?"
+    assert holds_kind("number", "The border closed in response to the COVID-19 pandemic of early 2020.", question) == 0.0
+    assert holds_kind("number", "Trade totalled $539 million in 2020.", question) == 1.0
+    assert not lacks_extreme("Quick one before we record: how did the RCC dress up its copper wire?",
+                             "The RCC disguised copper wire as scrap metal.")
+    assert lacks_extreme("What was the record monthly value?", "The value was $600 million in March.")
 
 
 def test_a_number_question_that_also_asks_when_needs_a_date_too():
@@ -464,6 +484,12 @@ def test_a_question_splits_into_parts_that_stand_alone():
         "Give the share of Russia's microchips that came from China", "the share of its high-priority imports sourced there."]
     assert len(split_parts("What is the share of China and Russia in North Korea's trade?")) == 1
     assert len(split_parts("What was the value of North Korean trade and the share of coal in it?")) == 1
+    # past a leading phrase and an adverb; after a semicolon and "also"; not after a partitive phrase
+    assert split_parts("When did Kim and Putin hold their summit — and while we're at it, roughly how many "
+                       "containers has Pyongyang shipped?")[0] == "When did Kim and Putin hold their summit"
+    assert split_parts("Whose officials are behind the capacity-lease story; also, which ministry blamed China?") == [
+        "Whose officials are behind the capacity-lease story", "which ministry blamed China?"]
+    assert len(split_parts("Of those Chinese citizens fighting for Russia, how many have been killed?")) == 1
     assert split_parts("Which bank paid in rubles, and apart from rubles, what currencies were used in the deals?") == [
         "Which bank paid in rubles", "apart from rubles, what currencies were used in the deals?"]
     # a relative clause is no second question
