@@ -84,9 +84,6 @@ class Config:
     # credited this much (qa/vocabulary.py LongerForms; 0: off). Chosen on the studied sets: 0.5,
     # 0.8 and 1.0 differ by a hit or a citation (eval/README.md, step 47).
     prefix_credit: float = 0.8
-    # A country named one way counts as the documents' other names for it ("Pyongyang" for "North
-    # Korea", "Chinese" for "China"), credited this much (TermStats.other_names; 0: off).
-    alias_credit: float = 1.0
 
     # Answering.
     max_answer_sentences: int = 3

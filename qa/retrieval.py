@@ -80,7 +80,7 @@ class Retriever:
         nearest = self.vocabulary.related(question.query, self.stats.known, self.config.related_threshold) \
             if self.vocabulary else ()
         related = merge(nearest, self.longer_forms.related(question.terms, self.config.prefix_credit),
-                        extremes(question.terms), self.stats.other_names(question.text, self.config.alias_credit))
+                        extremes(question.terms))
         # what is asked for must be named as asked: a near miss asks for a role or a unit the
         # documents never name ("Who is China's ambassador …": "diplomat" is no ambassador)
         related = tuple((t, near) for t, near in related if t != question.focus)

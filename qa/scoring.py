@@ -467,7 +467,7 @@ class TermStats:
     and over the documents' titles and sources (to tell which document a question names)."""
 
     def __init__(self, chunks: list[Chunk]):
-        from qa.mentions import aliases, countries_in, country_codes, country_terms  # qa.mentions reads this module's patterns
+        from qa.mentions import aliases, countries_in, country_codes  # qa.mentions reads this module's patterns
 
         df = Counter()
         for chunk in chunks:
@@ -496,21 +496,6 @@ class TermStats:
         self.cased, self._lower_cased = _cased_names(chunks, lower)
         # the countries the documents name, by any of their names: "NK" asked, "North Korea" written
         self.countries = frozenset(country for c in chunks for country in countries_in(c.text))
-        # the terms of the names they call each by that name no other country ("dprk", "pyongyang" and
-        # "north" for North Korea; not "korea", also South Korea's) and that are mostly written as a
-        # name ("north"; not "state", of "United States" but more often "state-owned")
-        called: dict[str, set[str]] = {}
-        for c in chunks:
-            for country, held in country_terms(c.text).items():
-                called.setdefault(country, set()).update(held)
-        shared = Counter(t for held in called.values() for t in held)
-        written, lowered = Counter(), Counter()
-        for c in chunks:
-            for surface, term in words(c.text):
-                written[term] += 1
-                lowered[term] += surface[0].islower()
-        self.country_terms = {country: frozenset(t for t in held if shared[t] == 1 and lowered[t] * 2 < written[t])
-                              for country, held in called.items()}
         # and the two-letter codes, typed in capitals ("RU imports" for Russia's), of those they call
         # by their name (not "Brussels" for Belgium), unless the code is a word ("IT", "MY") or a name
         # already ("US"); three letters are too often a word or a firm ("ARM" chips)
@@ -520,19 +505,6 @@ class TermStats:
                       if len(code) == 2 and key in named and code not in aliases()
                       and not {code.lower()} & (lower | STOPWORDS)}
         self._code = re.compile(r"\b(?:" + "|".join(self.codes) + r")\b") if self.codes else None
-
-    def other_names(self, question: str, credit: float) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
-        """Each term of a country's name in ``question`` with the terms of the documents' other names
-        for it (``country_terms``), at ``credit``: "Pyongyang" asked, "North Korea" or "the DPRK"
-        written; "Chinese firms" asked, "China's firms" written. The related terms ``Question.related``
-        holds."""
-        from qa.mentions import country_terms
-
-        out = []
-        for country, asked in country_terms(question).items():
-            written = sorted(self.country_terms.get(country, frozenset()) - asked)
-            out += [(t, tuple((w, credit) for w in written)) for t in sorted(asked)] if written else []
-        return tuple(out)
 
     def respell(self, question: str) -> str:
         """``question`` with each capitalised word the documents never use, at least
