@@ -103,15 +103,6 @@ def countries_in(text: str) -> frozenset[str]:
     return frozenset(aliases()[m.group(1)] for m in _countries().finditer(_undotted(text)))
 
 
-def country_terms(text: str) -> dict[str, frozenset[str]]:
-    """For each country ``text`` names, the terms of the names it calls it by: "north", "korea",
-    "dprk" and "pyongyang" for North Korea in "North Korea … the DPRK … Pyongyang"."""
-    found: dict[str, set[str]] = {}
-    for m in _countries().finditer(_undotted(text)):
-        found.setdefault(aliases()[m.group(1)], set()).update(terms(m.group(1)))
-    return {country: frozenset(held) for country, held in found.items()}
-
-
 def _undotted(text: str) -> str:
     return DOTTED.sub(lambda m: m.group().replace(".", ""), text)  # "U.S." is "US"
 
