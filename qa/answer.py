@@ -53,7 +53,7 @@ SPECIFIC_SHARE = 0.7
 # plan's date ("agreed to re-convene in November", "planned for November"; not "agreed in November").
 OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)?|c[oa]me out of|outcomes?|results?|"
                               r"conclude[ds]?)\b(?!\s+to\b)", re.I)  # "agreed to meet" is a plan
-QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s+[—–]\s+")  # "They agreed to meet in November — what …"
 PLANNED_FOR = re.compile(r"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|"
                          r"will|would|shall)\s+(?:[\w-]+\s+){0,3}?(?:in|on|for|by)|"
                          rf"\b(?:planned|scheduled|set|slated)\s+for)\s+(?P<month>{MONTHS})\b")

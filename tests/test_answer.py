@@ -310,6 +310,7 @@ def test_a_sentence_restating_a_why_question_s_event_gives_no_reason(text, novel
     ("What did the ministers agree to at their October 2023 meeting?", 0.0),  # held in October
     ("What did the ministers agree to take up at the commission planned for November?", 0.0),  # asked as a plan
     ("They agreed to meet again in November. What did they decide in that commission?", 1.0),  # background
+    ("Lavrov and Choe agreed to reconvene in November — what did that commission actually sign off on?", 1.0),
 ])
 def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(question, missing):
     text = ("The ministers met on October 19, 2023, in Pyongyang. They agreed to re-convene in November as part of "
