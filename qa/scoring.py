@@ -39,9 +39,11 @@ NUMBER_QUESTION = re.compile(
     r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) ([\w’'–-]+ ){0,5}(percentage|percent|share|proportion|"
     r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
     r"population|area|duration|height|width|depth|weight|count|headcount|tonnage|tonnes|tons)|by how much|"
-    r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth)\b|(?<!\d)(?<!\d\s)%",
+    r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth|"
+    r"what\b[^?,;]{0,60}\bper (?!cent\b)[a-z]+)\b|(?<!\d)(?<!\d\s)%",
     re.I)  # up to five words between: "what was the total value", "what officially reported China–North Korea
-# trade figure", "compare the length of …"; "what was X worth"; a search's "%" after no figure ("gdp decline % 2020")
+# trade figure", "compare the length of …"; "what was X worth"; a rate ("What's Moscow paying per shell?");
+# a search's "%" after no figure ("gdp decline % 2020")
 CUE_KINDS = ("reason", "exchange")  # kinds told by a cue word, not by a figure or a name (SentenceWeights.cue)
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
@@ -91,7 +93,7 @@ BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"
 # A number question may ask for a share or a sum of money: the answer then shows a percent sign
 # or a currency, not just any figure.
 SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b|(?<!\d)(?<!\d\s)%", re.I)
-MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value|"
+MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|paying|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value|"
                             r"money|funds|funding|financing|cash)\b", re.I)
 SHARE = re.compile(r"%|\bper ?cent\b", re.I)
 # "How long is the border", "how long did the closure last": a length or a span of time, not a share

@@ -377,6 +377,13 @@ def test_the_thing_asked_for_is_named_by_its_own_word_or_another_for_it():
                            set(terms("at least 155 Chinese citizens are fighting for the Russian army")))
 
 
+def test_what_is_paid_per_thing_asks_for_a_rate_in_money():
+    question = "What's Moscow paying Pyongyang per artillery shell?"
+    assert answer_kind(question) == "number"
+    assert holds_kind("number", "North Korea provides millions of shells in exchange for food.", question) == 0.0
+    assert holds_kind("number", "Russia pays about $800 per shell.", question) == 1.0
+
+
 def test_what_something_is_worth_asks_for_an_amount_of_money():
     question = "What was China–North Korea trade worth in the first three quarters of 2023?"
     assert answer_kind(question) == "number"
