@@ -218,8 +218,8 @@ def main(argv=None) -> int:
     """Run the procedure, write the adapter and print the confidence."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", nargs="+", default=SETS,
-                        help="eval sets to fit on (never the held-out holdout, unseen, novel, sealed, tail, plus, keen "
-                             "or gauge)")
+                        help="eval sets to fit on (never the held-out holdout, unseen, novel, sealed, tail, plus, keen, "
+                             "gauge, audit, memo or desk)")
     parser.add_argument("--index-dir", default=None)
     parser.add_argument("--out", default=str(ADAPTER_FILE))
     parser.add_argument("--loso", action="store_true", help="also report leave-one-set-out figures (step 4)")
