@@ -20,7 +20,7 @@
 
 Prints the confidence values to put in ``qa/config.py`` (then run ``eval/calibrate.py``).
 Never fitted on the held-out sets (``holdout``, ``unseen``, ``novel``, ``sealed``, ``tail``, ``plus``, ``keen``, ``gauge``,
-``audit``, ``memo``): they measure what the fit generalises to.
+``audit``, ``memo``, ``desk``): they measure what the fit generalises to.
 """
 
 from __future__ import annotations
