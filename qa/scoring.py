@@ -725,13 +725,12 @@ def counted_terms(text: str) -> frozenset[str]:
 
 
 # What an amount is of: "How much oil did …", "How much did North Korea earn from coal exports …"
-# (the first word after the verb's preposition, in lower case: not a name, "for Russian gas"), "the
-# value of Russian crude oil exports" (the first lower-case word after "value of", past names).
+# (the first word after the verb's preposition, in lower case: not a name, "for Russian gas"). Not
+# "the value of …": what is valued is mostly trade, which questions call by other words ("commerce").
 HOW_MUCH_OF = re.compile(r"\b[Hh]ow much ([a-z][\w-]*) (?:did|does|do|was|were|is|are|has|have|had|will|would)\b")
 HOW_MUCH_FROM = re.compile(r"\b[Hh]ow much (?:[\w’'-]+ ){1,6}?(?:earn|earned|make|made|receive|received|gain|gained|spend|"
                            r"spent|invest|invested) (?:from|on|in) (?:the |its |their )?(?:selling |exporting |importing )?"
                            r"([a-z][\w-]*)")
-VALUE_OF = re.compile(r"\b(?:value|worth) of (?:the |its |their )?(?:(?:[A-Z][\w’'–-]*|\S+(?:’s|'s)) )*([a-z][\w-]*)")
 # Words for money, which any sum answers ("How much money did Beijing put up …": "$360 million")
 MONEY_WORDS = frozenset({"money", "cash", "revenue", "income", "funding", "financing", "profit", "earnings", "sum"})
 
@@ -739,11 +738,11 @@ MONEY_WORDS = frozenset({"money", "cash", "revenue", "income", "funding", "finan
 def amount_of(question: str) -> tuple[str, str] | None:
     """What a question counts or measures, as written and stemmed: "troops" of "how many North
     Korean troops …" (``counted``), "oil" of "How much oil …", "minerals" of "How much money did
-    North Korea earn from selling minerals", "crude" of "the value of Russian crude oil exports";
-    None for money ("How much money did Beijing put up") or another question."""
+    North Korea earn from selling minerals"; None for money ("How much money did Beijing put up")
+    or another question."""
     if how_many(question):
         return counted(question)
-    amount = [m.group(1) for m in (HOW_MUCH_OF.search(question), HOW_MUCH_FROM.search(question), VALUE_OF.search(question))
+    amount = [m.group(1) for m in (HOW_MUCH_OF.search(question), HOW_MUCH_FROM.search(question))
               if m and m.group(1) not in MONEY_WORDS]
     return (amount[0], stem(amount[0])) if amount and amount[0] not in STOPWORDS else None
 

@@ -442,8 +442,7 @@ def test_what_is_the_attribute_of_something_asks_for_that_attribute():
     assert analyse("What was the outcome of the summit?").focus == "outcom"
     assert analyse("What was the role of China in the talks?").focus is None  # too vague to be named
     assert analyse("What penalties did the authorities impose?").focus is None  # a category: members answer it
-    # a figure is asked (its kind says so), not "value": of the exports, which must be named
-    assert analyse("What is the value of the exports?").focus == "export"
+    assert analyse("What is the value of the exports?").focus is None  # a figure is asked: its kind says so
 
 
 def test_how_many_counts_the_noun_before_a_participle_phrase():
@@ -460,9 +459,6 @@ def test_how_much_asks_for_an_amount_of_the_thing_it_names():
     assert analyse("How much did North Korea earn from coal exports to China in 2018?").focus == "coal"
     assert analyse("How much did North Korea earn from selling minerals to China?").focus == "miner"
     assert analyse("How much money did North Korea earn from selling minerals to China?").focus == "miner"
-    # the value of a thing: the first word past its names
-    assert analyse("What was the value of Russian crude oil exports to China in 2023?").focus == "crude"
-    assert analyse("What was the official value of China–North Korea trade in 2024?").focus == "trade"
     # money is answered by any sum; a name is no thing ("for Russian gas"), nor a change ("grown")
     assert analyse("How much money did Beijing put up for the bridge?").focus is None
     assert analyse("How much did China invest in North Korean solar energy?").focus is None
