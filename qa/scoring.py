@@ -115,7 +115,8 @@ CURRENCY = "$€£¥"
 # What follows a number that is no count of things: a currency, a share, a length.
 NOT_A_COUNT = re.compile(r"\s*(%|per ?cent\b|(million |billion |trillion )?(dollars?|yuan|renminbi|rubles?|roubles?|"
                          r"won|euros?)\b|(mm|cm|km|mi|miles?|met(er|re)s?|kilomet(er|re)s?)\b)", re.I)
-# A figure joined to a word by a hyphen is part of a name, never a quantity: "COVID-19", "Su-35".
+# A figure joined to a word by a hyphen is part of a name, never a quantity: "COVID-19", "Su-35"
+# (a number in words is not: "ninety-three").
 NAME_NUMBER = re.compile(r"[^\W\d_]-$")
 # A figure right after a capitalised word, not the sentence's first, belongs to that name.
 NAMED_FIGURE = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][\w’']*[\s-](\d[\d,.]*-)?$")
@@ -355,7 +356,7 @@ def _is_quantity(text: str, number: re.Match, count: bool) -> bool:
     things: not a sum of money, a share or a length ("how many tests": not "10000 km"), nor a figure
     that is part of a name ("Desertcross 1000-3", "Hwasong-17", "March 24th")."""
     value = number.group().strip().rstrip(",.")
-    if BARE_NUMBER.fullmatch(value) or NAME_NUMBER.search(text, 0, number.start()):
+    if BARE_NUMBER.fullmatch(value) or value[0].isdigit() and NAME_NUMBER.search(text, 0, number.start()):
         return False
     return not count or not (value[0] in CURRENCY or SHARE.search(value) or NOT_A_COUNT.match(text, number.end())
                              or NAMED_FIGURE.search(text, 0, number.start()))

@@ -141,6 +141,7 @@ def test_a_figure_joined_to_a_word_is_part_of_a_name_and_record_as_a_verb_asks_n
     question = "What did China–North Korea trade total in 2020, the first pandemic year?"
     assert holds_kind("number", "The border closed in response to the COVID-19 pandemic of early 2020.", question) == 0.0
     assert holds_kind("number", "Trade totalled $539 million in 2020.", question) == 1.0
+    assert holds_kind("number", "The orchard grows ninety-three pear trees.", "How many pear trees grow there?") == 1.0
     assert not lacks_extreme("Quick one before we record: how did the RCC dress up its copper wire?",
                              "The RCC disguised copper wire as scrap metal.")
     assert lacks_extreme("What was the record monthly value?", "The value was $600 million in March.")
