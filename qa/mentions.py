@@ -126,7 +126,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
         before = WORD.findall(text[:start].lower())
         while before and before[-1] in ARTICLES:
             before.pop()
-        if before[-2:] == ["according", "to"] or POSSESSIVE.search(text[start:end]) or text[end:end + 2] in ("’s", "'s"):
+        possessive = POSSESSIVE.search(text[start:end]) or text[end:end + 2] in ("’s", "'s")
+        if before[-2:] == ["according", "to"] or possessive:
             # whose word it is ("according to the SpecialEurasia report"): no slot "to" fills; nor does a
             # possessive ("from Xi's point of view", "to Russia's allies": the noun after it fills it)
             before = []

@@ -85,7 +85,7 @@ class Retriever:
         # documents never name ("Who is China's ambassador …": "diplomat" is no ambassador)
         related = tuple((t, near) for t, near in related if t != question.focus)
         # … but a figure may count or measure it by another word ("labourers" as "the workforce
-        # (50,000-150,000)", the value of "commerce" as "trade … $1.63 billion")
+        # (50,000-150,000)"; ``amount_of``)
         word = amount_of(question.text)
         counted_as = self._near(word[0]) if word else frozenset()
         state = counted_state(question.text)
