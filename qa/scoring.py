@@ -137,11 +137,11 @@ CHOICE = re.compile(r",\s*(?:the\s+)?([\w’'. -]{2,40}?)\s+or\s+(?:the\s+)?([\w
 COMPARATIVE = re.compile(r"\b(more|less|fewer|larger|bigger|higher|lower|greater|smaller|earlier|later|than|most|least)\b",
                          re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)s?\b|\b({MONTHS})\b", re.I)
+YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
+DATE = re.compile(rf"{YEAR.pattern}|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
 # "In what year …" is answered by a year: "on September 13" is a date, but not the one asked.
 YEAR_QUESTION = re.compile(r"\b(?:what|which) years?\b(?!-)", re.I)
-YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
 # A month abbreviated before a day, a year or another month ("aug 2023", "mar-dec 2016"); not "may"
 MONTH_NAMES = {m[:3].lower(): m for m in MONTHS.split("|")}  # "aug": "August"
 SHORT_MONTH = re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?(?=\s*\d|\s*[-–/]\s*[a-z]{3}\b)", re.I)
