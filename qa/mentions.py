@@ -172,7 +172,8 @@ def conflicting_mention(question: str, sentence: str, window: str) -> bool:
         # a one-word name (no acronym) often stands for a country, as its leader or its seat of
         # power: "Kim's munitions plants" may be "North Korean munitions factories", "from the
         # Kremlin" "from Russia"; "to the EU" is not "to the United States"
-        alike = [s for s in said + moved if s.country == q.country or q.country or len(q.key) > 1]
+        stands_for_one = not q.country and len(q.key) == 1
+        alike = [s for s in said + moved if not (stands_for_one and s.country)]
         if any(q.before in SLOT_WORDS and q.before == s.before for s in alike):
             return True
         if any(q.after and q.after == s.after and q.after not in STOPWORDS for s in alike if s not in moved):
