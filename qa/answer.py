@@ -54,6 +54,21 @@ SPECIFIC_SHARE = 0.7
 OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)?|c[oa]me out of|outcomes?|results?|"
                               r"conclude[ds]?)\b(?!\s+to\b)", re.I)  # "agreed to meet" is a plan
 QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s+[—–]\s+")  # "They agreed to meet in November — what …"
+# A question on what an act produced ("What did the Council decide …", "Which agreements did they
+# sign …", "What penalties were imposed on …") and the words that report such an act. A best
+# sentence without one says what was discussed or planned, not what came of it: the findings of a
+# meeting "where the effectiveness of sanctions … was discussed" for what it decided (eight near
+# misses in the fitting sets, no right answer, had none). The sentence alone: a neighbour's
+# "sanctions evasion imposed on Russia" describes, it reports no act of the meeting's. Not "adopt"
+# or "pass", as often a currency adopted or goods passed off as others.
+OUTCOME_ASKED = re.compile(r"\b(?:what|which)\b[^?]*?\b(?:did|does|do|has|have|had|was|were|will)\b(?:\s+[\w’'-]+){0,8}?"
+                           r"\s+(?:decid|agree|sign|approv|impos|conclud|ratif)\w*|"
+                           r"^\s*did\b[^?]*\b(?:decid|agree|sign|approv|impos|conclud|ratif)\w*|"
+                           r"\b(?:outcomes?|results?) of\b|\bc[oa]me out of\b", re.I)
+OUTCOME_SAID = re.compile(r"\b(?:decided|decision|agreed|agreements?|deals?|treaty|signed|inked|adopted|approved|imposed|"
+                          r"passed|concluded|resolved|reached|announced|established|set up|banned|endorsed|pledged|"
+                          r"sanctioned|designated|introduced|extended|froze|frozen|fined|penali[sz]ed|blacklisted|"
+                          r"launched|created|ratified|voted)\b", re.I)
 PLANNED_FOR = re.compile(r"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|"
                          r"will|would|shall)\s+(?:[\w-]+\s+){0,3}?(?:in|on|for|by)|"
                          rf"\b(?:planned|scheduled|set|slated)\s+for)\s+(?P<month>{MONTHS})\b")
@@ -118,7 +133,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
                               or lacks_extreme(question.text, window_text)
                               # a why-question's event restated, with no word of a reason near it
                               or question.kind == "reason" and best.novelty < RESTATED
-                              and not REASON.search(window_text)),
+                              and not REASON.search(window_text)
+                              # what came of an event asked, only what was discussed there said
+                              or _outcome_unsaid(question, best.text)),
         "window": stats.coverage(set(question.terms), window_terms, related=related),
         "rare_missing": max(missing, default=0.0) / stats.unseen,
         # share of the question's weight in words the corpus never uses
@@ -141,6 +158,14 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "other_country": float(missing_country(question.named, best.text, paragraph_text,
                                                REASON_KEPT if question.kind == "reason" else 2)),
     }
+
+
+def _outcome_unsaid(question: Question, sentence: str) -> bool:
+    """Whether ``question`` asks what an act produced (a decision, an agreement, a penalty) and
+    ``sentence`` reports no such act. Not a figure or a date asked ("Since what year have sanctions
+    been imposed …"): those kinds have their own check."""
+    return question.kind not in ("number", "date") and bool(OUTCOME_ASKED.search(question.text)) \
+        and not OUTCOME_SAID.search(sentence)
 
 
 def _other_month(question: str, window: str) -> bool:

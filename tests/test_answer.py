@@ -320,6 +320,25 @@ def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(questi
     assert features["figure_missing"] == missing
 
 
+@pytest.mark.parametrize("question, text, missing", [
+    ("What did the Council decide at its May meeting?",
+     "The Council met in May, where the effectiveness of the sanctions was discussed.", 1.0),
+    ("What did the Council decide at its May meeting?", "In May the Council decided to extend the sanctions.", 0.0),
+    ("Which agreements did the two leaders sign at their summit?",
+     "At the summit, discussions likely revolved around weapons exports.", 1.0),
+    ("What penalties were imposed on the company?", "The company disguised copper wire as scrap metal.", 1.0),
+    ("Did the meeting end up agreeing to extend the sanctions?", "The meeting discussed extending the sanctions.", 1.0),
+    ("Since what year have sanctions been imposed on the company?", "The company was listed in 2016.", 0.0),  # a date
+    ("What did the company pass its copper wire off as?", "The company disguised copper wire as scrap metal.", 0.0),
+])
+def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question, text, missing):
+    """What a meeting decided is not in the sentence on what it discussed."""
+    passage, sentences = _sentences(text, [0.9])
+    sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]  # the kind asked is there: only the outcome counts
+    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["kind_missing"] == missing
+
+
 def test_a_neighbour_ending_on_a_colon_without_what_it_introduces_is_left_out():
     """"… the report, which states:" says nothing when the quote after it is too long to follow."""
     quote = "“" + " ".join(["Chinese state-owned enterprises kept trading with the North"] * 12) + ".”"
