@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from qa.config import Config
-from qa.mentions import conflicting_mention, countries_in, missing_country, other_source
+from qa.mentions import conflicting_mention, countries_in, missing_country, other_source, reversed_flow
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, Question, ScoredSentence,
                         TermStats, asks_category, counted_terms, figures, holds_kind, lacks_extreme, months, names_focus,
@@ -152,8 +152,10 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         # the question names figures (a year, "152 mm") and none is near the best sentence
         "figure_missing": float(bool(question.figures) and not question.figures & figures(f"{window_text} {about}")
                                 or _other_month(question.text, f"{window_text} {about}")),
-        # it puts another name where the question puts one ("from China" for "from North Korea")
-        "name_conflict": float(conflicting_mention(question.named, best.text, paragraph_text)),
+        # it puts another name where the question puts one ("from China" for "from North Korea"), or
+        # has the goods go the other way ("Chinese exports to Russia" for Russia's exports to China)
+        "name_conflict": float(conflicting_mention(question.named, best.text, paragraph_text)
+                               or reversed_flow(question.named, best.text)),
         # it speaks of another country, and one the question names is nowhere near
         "other_country": float(missing_country(question.named, best.text, paragraph_text,
                                                REASON_KEPT if question.kind == "reason" else 2)),

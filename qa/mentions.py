@@ -192,6 +192,88 @@ def missing_country(question: str, sentence: str, window: str, kept: int = 2) ->
     return bool(asked - near) and len(asked & near) < kept and bool(countries_in(sentence) - asked)
 
 
+# Goods or people moving between countries, and which way: a word whose subject (or owner, "Chinese
+# exports", "Russia's imports") sends them, one whose subject receives them, and the prepositions
+# that name the other end ("to Russia", "from China", "by China" for who exports or imports).
+SENDING = re.compile(r"export\w*|ship(?:s|ped|ping|ments?)?|sells?|selling|sold|suppl(?:y|ies|ied|ying|iers?)|"
+                     r"sends?|sending|sent|deliver\w*")
+RECEIVING = re.compile(r"import\w*|buys?|buying|bought|purchas\w*|receiv\w*")
+OWNER_WORDS = 4  # how far before a flow word its owner may stand ("Russia's crude oil exports")
+FLOW_WORDS = 10  # how far after it the other end may stand ("exporting over $300 million worth of … to Russia")
+CLAUSE_END = re.compile(r"[.,;:!?]\s")  # between two words; not the comma in "6,700"
+TRADER = re.compile(r"\w+(?:er|ers)")  # "supplier", "exporters", "buyer": one who trades, not the trade
+POSSESSIVE_AFTER = re.compile(r"’s|'s")
+NO_OWNER_AFTER = frozenset({"to", "from", "into", "with", "by", "between", "than", "against"})  # "exports to Russia rose"
+
+
+def flows(text: str) -> frozenset[tuple[str | None, str | None]]:
+    """The movements of goods between countries ``text`` states, as (from, to) country keys, an end
+    not stated None: "Chinese exports to Russia" is (china, russia), "Beijing imports North Korean
+    coal" (north korea, china) — a demonym before the goods names where they come from."""
+    text = _undotted(text)
+    tokens = list(WORD.finditer(text))
+    at, ends_at = {}, {}  # token index -> country key and where its name ends, for the token it starts at
+    for m in _countries().finditer(text):
+        first = next((i for i, t in enumerate(tokens) if t.start() >= m.start()), None)
+        if first is not None:
+            at[first], ends_at[first] = aliases()[m.group(1)], m.end(1)
+    found = set()
+    for i, token in enumerate(tokens):
+        word = token.group().lower()
+        if not _flow_word(word):
+            continue
+        sends = bool(SENDING.fullmatch(word))
+        owner, owner_is_other_end = None, False
+        for j in range(i - 1, max(-1, i - 1 - OWNER_WORDS), -1):
+            if CLAUSE_END.search(text[tokens[j].end():tokens[j + 1].start()]) or _flow_word(tokens[j].group()):
+                break  # the owner of the flow word before: "Moscow bought from foreign suppliers"
+            if j in at and (j == 0 or tokens[j - 1].group().lower() not in NO_OWNER_AFTER):
+                possessive = bool(POSSESSIVE_AFTER.match(text, ends_at[j]))
+                if word == "imports" and j == i - 1 and not possessive:
+                    break  # "NK imports" may be what North Korea buys or what it sells
+                owner = at[j]
+                # "Russia's largest supplier" supplies Russia: a trader's possessive is its partner
+                owner_is_other_end = bool(TRADER.fullmatch(word)) and possessive
+                break
+        ends = {"to": None, "from": None}
+        for j in range(i + 1, min(len(tokens), i + 1 + FLOW_WORDS)):
+            if CLAUSE_END.search(text[tokens[j - 1].end():tokens[j].start()]) and j > i + 1:
+                break
+            if j in at:
+                k = j - 1
+                while k > i and tokens[k].group().lower() in ARTICLES:
+                    k -= 1
+                before = tokens[k].group().lower()
+                role = {"to": "to", "into": "to", "from": "from", "by": "by", "of": "of"}.get(before)
+                if role == "by":  # "banned for export to the United States by China"
+                    role = "from" if sends else "to"
+                elif role == "of":  # "imports of North Korean coal": where the goods come from
+                    role = "from" if not sends else None
+                if role and ends[role] is None:
+                    ends[role] = at[j]
+        source, destination = (owner, ends["to"]) if sends != owner_is_other_end else (ends["from"], owner)
+        source, destination = ends["from"] or source, ends["to"] or destination
+        if (source or destination) and source != destination:
+            found.add((source, destination))
+    return frozenset(found)
+
+
+def _flow_word(word: str) -> bool:
+    word = word.lower()
+    return bool(SENDING.fullmatch(word) or RECEIVING.fullmatch(word))
+
+
+def reversed_flow(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` states a flow between the question's countries the other way round
+    ("Chinese exports to Russia" for Russia's exports to China) and none the way it is asked."""
+    asked, said = flows(question), flows(sentence)
+    def against(q, s):
+        return q[0] is not None and q[0] == s[1] or q[1] is not None and q[1] == s[0]
+    def along(q, s):
+        return not against(q, s) and (q[0] is not None and q[0] == s[0] or q[1] is not None and q[1] == s[1])
+    return any(any(against(q, s) for s in said) and not any(along(q, s) for s in said) for q in asked)
+
+
 # Whose word a text gives: "according to South Korean intelligence", "…, according to an anonymous FVEY source".
 ATTRIBUTION = re.compile(r"\baccording to ([^,.;:?!]+)", re.I)
 

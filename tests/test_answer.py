@@ -243,6 +243,13 @@ def test_another_country_where_the_question_puts_one_lowers_the_confidence():
     assert confidence_of(near_miss, Config()) < confidence_of(same, Config())
 
 
+def test_goods_going_the_other_way_lower_the_confidence():
+    """TEXT has Russia buying from North Korea: North Korea's purchases from Russia are not there."""
+    near_miss = _features_on_text("What does North Korea buy from Russia?")
+    same = _features_on_text("What does North Korea sell to Russia?")
+    assert near_miss["name_conflict"] == 1.0 and same["name_conflict"] == 0.0
+
+
 def test_a_part_about_the_country_named_before_is_checked_for_another_country():
     """ "…, and how much food does it send to Russia?" asks about North Korea (TEXT's statement
     is about Russia and North Korea): once its pronoun stands for China, that statement is about another."""

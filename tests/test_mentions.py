@@ -2,7 +2,8 @@
 
 import pytest
 
-from qa.mentions import conflicting_mention, countries_in, initials, mentions, missing_country, other_source
+from qa.mentions import (conflicting_mention, countries_in, flows, initials, mentions, missing_country, other_source,
+                         reversed_flow)
 
 
 @pytest.mark.parametrize("text, country", [
@@ -154,3 +155,34 @@ def test_the_word_of_a_source_from_another_country_than_the_one_asked_for():
     # the question names no country's source: nothing to tell apart
     assert not other_source("What forms do repayments take according to the FVEY source?",
                             "According to South Korean intelligence, Russia repays China in grain.")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chinese exports to Russia have surged", {("china", "russia")}),
+    ("China is exporting over $300 million worth of dual-use products to Russia every month.", {("china", "russia")}),
+    ("Since August 2023, North Korea has shipped approximately 6,700 containers to Russia", {("north korea", "russia")}),
+    ("This clause allowed Beijing to import more than $1 billion worth of North Korean coal",
+     {("north korea", "china")}),  # a demonym before the goods: where they come from
+    ("These minerals were banned for export to the United States by China.", {("china", "united states")}),
+    ("80% of the microchips imported by Russia in 2024 came from China", {("china", "russia")}),
+    ("Russia buys artillery shells from North Korea.", {("north korea", "russia")}),
+    ("China remains Russia’s largest supplier of these products.", {(None, "russia")}),  # a trader's partner
+    ("Moscow bought chips from foreign suppliers.", {(None, "russia")}),  # "suppliers" is not Moscow's
+    ("The resolution banned NK imports.", set()),  # what North Korea buys, or what it sells
+    ("Chinese exports to Russia rose, and so did imports from Russia.", {("china", "russia"), ("russia", None)}),
+])
+def test_a_flow_of_goods_has_a_direction(text, expected):
+    assert flows(text) == expected
+
+
+@pytest.mark.parametrize("question, sentence, reversed_", [
+    ("Tell me the monthly value of dual-use goods that Russia exports to China.",
+     "China is exporting over $300 million worth of dual-use products to Russia every month.", True),
+    ("By how much have Chinese imports from Russia grown?", "Chinese exports to Russia have surged by 60%.", True),
+    ("By how much have Chinese exports to Russia grown?", "Chinese exports to Russia have surged by 60%.", False),
+    ("How much do China's imports from Russia amount to?",
+     "China's exports to Russia rose 10% while its imports from Russia rose 5%.", False),  # both ways said
+    ("How many containers has North Korea shipped to Russia?", "Russia buys artillery shells from North Korea.", False),
+])
+def test_a_flow_stated_the_other_way_round_only(question, sentence, reversed_):
+    assert reversed_flow(question, sentence) == reversed_
