@@ -53,7 +53,8 @@ SPECIFIC_SHARE = 0.7
 # plan's date ("agreed to re-convene in November", "planned for November"; not "agreed in November").
 OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)?|c[oa]me out of|outcomes?|results?|"
                               r"conclude[ds]?)\b(?!\s+to\b)", re.I)  # "agreed to meet" is a plan
-QUESTION_SENTENCES = re.compile(r"(?<=[.!?])\s+|\s+[—–]\s+")  # "They agreed to meet in November — what …"
+# "They agreed to meet in November — what …"; not after an initial ("the U.S. and the EU")
+QUESTION_SENTENCES = re.compile(r"(?<=\w\w[.!?])\s+|\s+[—–]\s+")
 # A question on what an act produced ("What did the Council decide …", "Which agreements did they
 # sign …", "What penalties were imposed on …") and the words that report such an act. A best
 # sentence without one says what was discussed or planned, not what came of it: the findings of a
@@ -157,7 +158,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "name_conflict": float(conflicting_mention(question.named, best.text, paragraph_text)
                                or reversed_flow(question.named, best.text)),
         # it speaks of another country, and one the question names is nowhere near
-        "other_country": float(missing_country(question.named, best.text, paragraph_text,
+        "other_country": float(missing_country(_ask(question.named), best.text, paragraph_text,
                                                REASON_KEPT if question.kind == "reason" else 2)),
     }
 
@@ -168,6 +169,14 @@ def _outcome_unsaid(question: Question, sentence: str) -> bool:
     been imposed …"): those kinds have their own check."""
     return question.kind not in ("number", "date") and bool(OUTCOME_ASKED.search(question.text)) \
         and not OUTCOME_SAID.search(sentence)
+
+
+def _ask(question: str) -> str:
+    """The sentence of ``question`` that asks, when it names a country: a sentence of background
+    before it ("Beijing employs tens of thousands of North Korean workers. How many does Russia
+    employ?") names countries the answer need not be about."""
+    ask = QUESTION_SENTENCES.split(question.strip())[-1]
+    return ask if countries_in(ask) else question
 
 
 def _other_month(question: str, window: str) -> bool:

@@ -267,6 +267,16 @@ def test_a_best_sentence_on_another_country_lowers_the_confidence():
     assert confidence_of(elsewhere, Config()) < confidence_of(here, Config())
 
 
+@pytest.mark.parametrize("question, other", [
+    # TEXT is on Russia and North Korea: the background's countries are there, the one asked of is not
+    ("Russia buys shells from North Korea. How many shells does China buy from North Korea?", 1.0),
+    ("China buys coal from North Korea. How many shells does Russia buy from North Korea?", 0.0),
+    ("How many shells have the U.S. and the EU seen Russia buy from North Korea?", 0.0),  # one sentence
+])
+def test_the_countries_of_a_background_sentence_do_not_keep_the_question_on_topic(question, other):
+    assert _features_on_text(question)["other_country"] == other
+
+
 def test_something_asked_at_an_extreme_and_not_said_to_be_one_is_a_missing_kind():
     """"Which goods … in the largest amounts" is no name question (a common noun may answer it),
     yet a sentence that says nothing of amounts does not answer it."""
