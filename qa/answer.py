@@ -83,6 +83,9 @@ TELLING_KINDS = ("number", "date", "place", "entity")
 # the United States …" for why they were): on the fitting sets, such sentences were 0.12 new, the
 # right answers 0.43 or more.
 RESTATED = 0.25
+# A question on what an event did ("What impact has that ban had on U.S. drone production?") is
+# answered no more by the event restated than a why-question is.
+EFFECT_QUESTION = re.compile(r"\b(?:effects?|impacts?|consequences?|implications?)\b|\baffect(?:s|ed)?\b", re.I)
 # A reason is often given in the words of another country's actors ("the Trump administration"
 # for the fall in China–North Korea trade): for a why-question one of the countries it names, kept
 # near the best sentence, is enough (four why-questions declined in a leave-one-set-out run, against
@@ -132,8 +135,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         # or something asked at an extreme ("which mine holds the largest reserves") is not said to be one
         "kind_missing": float(question.kind in TELLING_KINDS and not best.typed
                               or lacks_extreme(question.text, window_text)
-                              # a why-question's event restated, with no word of a reason near it
-                              or question.kind == "reason" and best.novelty < RESTATED
+                              # a why-question's (or an effect's) event restated, with no word of a reason near it
+                              or (question.kind == "reason" or EFFECT_QUESTION.search(question.text))
+                              and best.novelty < RESTATED
                               and not REASON.search(window_text)
                               # what came of an event asked, only what was discussed there said
                               or _outcome_unsaid(question, best.text)),

@@ -308,17 +308,23 @@ def test_a_figure_that_names_the_document_by_its_date_is_not_missing(question, m
     assert features["figure_missing"] == missing
 
 
-@pytest.mark.parametrize("text, novelty, missing", [
-    ("These same minerals were banned for export to the United States by China in December 2024.", 0.12, 1.0),
-    ("These same minerals were banned for export to the United States to protect Chinese industry.", 0.12, 0.0),
-    ("These minerals were banned for export after Washington restricted chip sales to Beijing.", 0.5, 0.0),
+WHY_BANNED = "Why were gallium and germanium banned for export to the United States in December 2024?"
+EFFECT_OF_BAN = "What impact has the December 2024 ban on gallium exports to the United States had on drone output?"
+
+
+@pytest.mark.parametrize("asked, text, novelty, missing", [
+    (WHY_BANNED, "These same minerals were banned for export to the United States by China in December 2024.", 0.12, 1.0),
+    (WHY_BANNED, "These same minerals were banned for export to the United States to protect Chinese industry.", 0.12, 0.0),
+    (WHY_BANNED, "These minerals were banned for export after Washington restricted chip sales to Beijing.", 0.5, 0.0),
+    (EFFECT_OF_BAN, "These same minerals were banned for export to the United States by China in December 2024.", 0.12,
+     1.0),  # an effect asked: the event restated gives none either
 ])
-def test_a_sentence_restating_a_why_question_s_event_gives_no_reason(text, novelty, missing):
+def test_a_sentence_restating_a_why_question_s_event_gives_no_reason(asked, text, novelty, missing):
     """Little that is new (``novelty``: share of the sentence's words the question lacks) and no
     word of a reason: the sentence restates the event asked about."""
     passage, sentences = _sentences(text, [0.9])
     best = dataclasses.replace(sentences[0], novelty=novelty)
-    question = analyse("Why were gallium and germanium banned for export to the United States in December 2024?")
+    question = analyse(asked)
     assert confidence_features(question, best, [best], TermStats([passage.chunk]))["kind_missing"] == missing
 
 
