@@ -288,6 +288,9 @@ def test_no_name_the_question_already_gives_answers_an_entity_question():
     assert holds_kind("entity", "Disguised Trade: The Russian Copper Company (RCC) and Chinese firms did it.",
                       question) == 0.0
     assert holds_kind("entity", "The Russian Copper Company and Jiangsu Metals did it.", question) == 1.0
+    # a label may run to several heading words
+    assert holds_kind("entity", "Critical Minerals for Military Production: Chinese companies supplied Russia.",
+                      "Which Chinese companies supplied minerals to Russia?") == 0.0
     # a country is no city, company or bank, though it answers "which country", "whose" or a plain "who"
     city = "In which Chinese city does IEMZ Kupol produce its drones?"
     assert holds_kind("entity", "Drone Production: IEMZ Kupol produced drones in Russia.", city) == 0.0
