@@ -353,6 +353,9 @@ def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(questi
     ("Did the meeting end up agreeing to extend the sanctions?", "The meeting discussed extending the sanctions.", 1.0),
     ("Since what year have sanctions been imposed on the company?", "The company was listed in 2016.", 0.0),  # a date
     ("What did the company pass its copper wire off as?", "The company disguised copper wire as scrap metal.", 0.0),
+    ("Which sanctions have the U.S. and the EU adopted against the firms?",
+     "U.S. and EU frameworks targeting the firms facilitating these barter-deals may emerge.", 1.0),
+    ("What kind of digital money did Moscow adopt for its trade?", "Russia began using cryptocurrencies.", 0.0),
 ])
 def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question, text, missing):
     """What a meeting decided is not in the sentence on what it discussed."""
