@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 
 from qa.config import Config
-from qa.mentions import conflicting_mention, countries_in, missing_country, other_source, reversed_flow
+from qa.mentions import (conflicting_mention, countries_in, missing_country, other_source, reversed_flow,
+                         without_countries)
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, Question, ScoredSentence,
                         TermStats, asks_category, counted_terms, figures, holds_kind, lacks_extreme, months, names_focus,
@@ -55,6 +56,11 @@ OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)
                               r"conclude[ds]?)\b(?!\s+to\b)", re.I)  # "agreed to meet" is a plan
 # "They agreed to meet in November — what …"; not after an initial ("the U.S. and the EU")
 QUESTION_SENTENCES = re.compile(r"(?<=\w\w[.!?])\s+|\s+[—–]\s+")
+# The thing whose value or worth is asked or given: "the value of North Korean iron ore imported by
+# China", "$1 billion worth of North Korean coal between …": up to four words, ending before a verb
+# or a preposition.
+VALUE_OF = re.compile(r"\b(?:value|worth) of ((?:[\w’'-]+ ){0,3}?[\w’'-]+?)(?= (?:did|does|do|was|were|is|are|has|have|"
+                      r"had|that|which|from|to|into|between|in|on|by|for|during|since|\w+ed)\b|[?.,;]|$)")
 # A question on what an act produced ("What did the Council decide …", "Which agreements did they
 # sign …", "What penalties were imposed on …") and the words that report such an act. A best
 # sentence without one says what was discussed or planned, not what came of it: the findings of a
@@ -154,7 +160,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
                                              else holds_kind("entity", best.text, question.text, stats.opening_names)))
                                and not question.counted_as & counted_terms(window_text)
                                # or not in the state asked ("how many … killed": "155 … are fighting")
-                               or bool(question.state_as) and not question.state_as & window_terms),
+                               or bool(question.state_as) and not question.state_as & window_terms
+                               # or the sum is the worth of another thing ("of North Korean coal" for iron ore)
+                               or _other_thing_valued(question.text, best.text)),
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
         "figure_missing": float(bool(question.figures) and not question.figures & figures(f"{window_text} {about}")
@@ -175,6 +183,21 @@ def _outcome_unsaid(question: Question, sentence: str) -> bool:
     been imposed …"): those kinds have their own check."""
     return question.kind not in ("number", "date") and bool(OUTCOME_ASKED.search(question.text)) \
         and not OUTCOME_SAID.search(sentence)
+
+
+def _valued(text: str) -> frozenset[str]:
+    """The terms of what ``text`` gives the value or worth of ("North Korean iron ore": iron, ore),
+    without the countries it comes from (its origin, not what it is)."""
+    m = VALUE_OF.search(text)
+    return frozenset(terms(without_countries(m.group(1)))) if m else frozenset()
+
+
+def _other_thing_valued(question: str, sentence: str) -> bool:
+    """Whether ``question`` asks the value of one thing and ``sentence`` gives the worth of another
+    ("$1 billion worth of North Korean coal" for the value of North Korean iron ore), naming none of
+    the thing asked."""
+    asked, given = _valued(question), _valued(sentence)
+    return bool(asked and given) and not asked & set(terms(sentence))
 
 
 def _ask(question: str) -> str:

@@ -103,6 +103,11 @@ def countries_in(text: str) -> frozenset[str]:
     return frozenset(aliases()[m.group(1)] for m in _countries().finditer(_undotted(text)))
 
 
+def without_countries(text: str) -> str:
+    """``text`` with every country's name blanked out: "North Korean iron ore" is " iron ore"."""
+    return _countries().sub(" ", _undotted(text))
+
+
 def _undotted(text: str) -> str:
     return DOTTED.sub(lambda m: m.group().replace(".", ""), text)  # "U.S." is "US"
 

@@ -365,6 +365,18 @@ def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question,
     assert features["kind_missing"] == missing
 
 
+@pytest.mark.parametrize("question, missing", [
+    ("What value of North Korean iron ore did China import in 2016?", 1.0),  # the worth of coal given
+    ("What value of North Korean coal did China import in 2016?", 0.0),
+    ("What was the value of China's imports from North Korea in 2016?", 0.0),  # no other thing valued
+])
+def test_the_worth_of_another_thing_is_no_value_of_the_one_asked(question, missing):
+    text = "In 2016 Beijing imported more than $1 billion worth of North Korean coal."
+    passage, sentences = _sentences(text, [0.9])
+    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["focus_missing"] == missing
+
+
 def test_a_neighbour_ending_on_a_colon_without_what_it_introduces_is_left_out():
     """"… the report, which states:" says nothing when the quote after it is too long to follow."""
     quote = "“" + " ".join(["Chinese state-owned enterprises kept trading with the North"] * 12) + ".”"

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.mentions import (conflicting_mention, countries_in, flows, initials, mentions, missing_country, other_source,
-                         reversed_flow)
+                         reversed_flow, without_countries)
 
 
 @pytest.mark.parametrize("text, country", [
@@ -186,3 +186,7 @@ def test_a_flow_of_goods_has_a_direction(text, expected):
 ])
 def test_a_flow_stated_the_other_way_round_only(question, sentence, reversed_):
     assert reversed_flow(question, sentence) == reversed_
+
+
+def test_a_text_without_its_countries_keeps_what_they_qualify():
+    assert without_countries("North Korean iron ore from the U.S.").split() == ["iron", "ore", "from", "the"]
