@@ -74,10 +74,11 @@ OUTCOME_ASKED = re.compile(r"\b(?:what|which)\b(?!\s+(?:kinds?|sorts?|types?|for
                            r"\s+(?:decid|agree|sign|adopt|approv|impos|conclud|ratif)\w*|"
                            r"^\s*did\b[^?]*\b(?:decid|agree|sign|adopt|approv|impos|conclud|ratif)\w*|"
                            r"\b(?:outcomes?|results?) of\b|\bc[oa]me out of\b", re.I)
-OUTCOME_SAID = re.compile(r"\b(?:decided|decision|agreed|agreements?|treaty|signed|inked|adopted|approved|imposed|"
-                          r"passed|concluded|resolved|reached|announced|established|set up|banned|endorsed|pledged|"
-                          r"sanctioned|designated|introduced|extended|froze|frozen|fined|penali[sz]ed|blacklisted|"
-                          r"launched|created|ratified|voted)\b", re.I)
+OUTCOME_SAID = re.compile(r"\b(?:decided|decision|agreed|agreements?|treaty|signed|inked|adopted|approved|approval|"
+                          r"imposed|passed|concluded|resolved|reached|announced|established|set up|banned|prohibited|"
+                          r"restricted|limited|allowed|authori[sz]ed|endorsed|pledged|committed|commitments?|"
+                          r"sanctioned|designated|listed|included|added|introduced|extended|froze|frozen|fined|"
+                          r"penali[sz]ed|blacklisted|launched|created|ratified|voted)\b", re.I)
 PLANNED_FOR = re.compile(r"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|"
                          r"will|would|shall)\s+(?:[\w-]+\s+){0,3}?(?:in|on|for|by)|"
                          rf"\b(?:planned|scheduled|set|slated)\s+for)\s+(?P<month>{MONTHS})\b")

@@ -356,6 +356,8 @@ def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(questi
     ("Which sanctions have the U.S. and the EU adopted against the firms?",
      "U.S. and EU frameworks targeting the firms facilitating these barter-deals may emerge.", 1.0),
     ("What kind of digital money did Moscow adopt for its trade?", "Russia began using cryptocurrencies.", 0.0),
+    ("What penalty was imposed on the railway builder?",
+     "The railway builder was included in the list of international sponsors of war.", 0.0),  # an act all the same
 ])
 def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question, text, missing):
     """What a meeting decided is not in the sentence on what it discussed."""
