@@ -136,6 +136,10 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         about = ""
     related = question.related_terms
     missing = stats.missing(question.terms, passage_terms, related)
+    # a figure of a sentence of background ("Official figures put trade at $225 million in 2024.
+    # What do intelligence sources estimate …?") or of a yes-no question before a request ("Is the
+    # border longer than 20 miles? Give the length …") is said or supposed, not asked for
+    asked_figures = figures(_asking_sentence(question.text)) if question.figures else question.figures
     return {
         # "The former passed in March 2016 …" is about what the sentence it completes names
         "semantic": max(s.semantic for s in _unit(best, sentences)),
@@ -166,7 +170,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
                                or _other_thing_valued(question.text, best.text)),
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
-        "figure_missing": float(bool(question.figures) and not question.figures & figures(f"{window_text} {about}")
+        "figure_missing": float(bool(asked_figures) and not asked_figures & figures(f"{window_text} {about}")
                                 or _other_month(question.text, f"{window_text} {about}")),
         # it puts another name where the question puts one ("from China" for "from North Korea"), or
         # has the goods go the other way ("Chinese exports to Russia" for Russia's exports to China)
@@ -201,11 +205,16 @@ def _other_thing_valued(question: str, sentence: str) -> bool:
     return bool(asked and given) and not asked & set(terms(sentence))
 
 
+def _asking_sentence(question: str) -> str:
+    """The last sentence of ``question`` (or what follows its last dash): the one that asks."""
+    return QUESTION_SENTENCES.split(question.strip())[-1]
+
+
 def _ask(question: str) -> str:
     """The sentence of ``question`` that asks, when it names a country: a sentence of background
     before it ("Beijing employs tens of thousands of North Korean workers. How many does Russia
     employ?") names countries the answer need not be about."""
-    ask = QUESTION_SENTENCES.split(question.strip())[-1]
+    ask = _asking_sentence(question)
     return ask if countries_in(ask) else question
 
 
@@ -225,7 +234,7 @@ def _only_planned(asked: frozenset[str], question: str, window: str) -> bool:
     background before it may ("They agreed to meet again in November. What did they decide?")."""
     if not OUTCOME_QUESTION.search(question):
         return False
-    asked = asked - {m.group("month") for m in PLANNED_FOR.finditer(QUESTION_SENTENCES.split(question.strip())[-1])}
+    asked = asked - {m.group("month") for m in PLANNED_FOR.finditer(_asking_sentence(question))}
     plans = {m.start("month") for m in PLANNED_FOR.finditer(window)}
     said = [m.start() for m in MONTH.finditer(window) if m.group() in asked]
     return bool(said) and all(start in plans for start in said)

@@ -379,6 +379,18 @@ def test_the_worth_of_another_thing_is_no_value_of_the_one_asked(question, missi
     assert features["focus_missing"] == missing
 
 
+@pytest.mark.parametrize("question, missing", [
+    ("Official figures put the trade at $225 million in 2024. What do intelligence sources estimate it to be?", 0.0),
+    ("Is the trade worth more than $5 billion? Give the estimate of intelligence sources.", 0.0),  # supposed
+    ("What do intelligence sources estimate the trade to be in 2024?", 1.0),  # asked
+])
+def test_a_figure_of_a_sentence_before_the_one_that_asks_is_not_asked_for(question, missing):
+    text = "Intelligence sources estimate trade to exceed $3 billion per year."
+    passage, sentences = _sentences(text, [0.9])
+    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["figure_missing"] == missing
+
+
 def test_a_neighbour_ending_on_a_colon_without_what_it_introduces_is_left_out():
     """"… the report, which states:" says nothing when the quote after it is too long to follow."""
     quote = "“" + " ".join(["Chinese state-owned enterprises kept trading with the North"] * 12) + ".”"
