@@ -48,7 +48,7 @@ import tune
 SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl", "eval/blind.jsonl",
         "eval/abstain.jsonl", "eval/extra.jsonl", "eval/more.jsonl", "eval/wide.jsonl", "eval/crisp.jsonl",
         "eval/lens.jsonl", "eval/probe.jsonl", "eval/slip.jsonl", "eval/essay.jsonl", "eval/host.jsonl",
-        "eval/scope.jsonl"]
+        "eval/scope.jsonl", "eval/brief.jsonl"]
 
 
 def sentence_vectors(assistant: Assistant, cands) -> np.ndarray:
