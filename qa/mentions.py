@@ -217,45 +217,19 @@ def flows(text: str) -> frozenset[tuple[str | None, str | None]]:
     coal" (north korea, china) — a demonym before the goods names where they come from."""
     text = _undotted(text)
     tokens = list(WORD.finditer(text))
-    at, ends_at = {}, {}  # token index -> country key and where its name ends, for the token it starts at
+    at = {}  # token index -> (country key, where its name ends), for the token the name starts at
     for m in _countries().finditer(text):
         first = next((i for i, t in enumerate(tokens) if t.start() >= m.start()), None)
         if first is not None:
-            at[first], ends_at[first] = aliases()[m.group(1)], m.end(1)
+            at[first] = (aliases()[m.group(1)], m.end(1))
     found = set()
     for i, token in enumerate(tokens):
         word = token.group().lower()
         if not _flow_word(word):
             continue
         sends = bool(SENDING.fullmatch(word))
-        owner, owner_is_other_end = None, False
-        for j in range(i - 1, max(-1, i - 1 - OWNER_WORDS), -1):
-            if CLAUSE_END.search(text[tokens[j].end():tokens[j + 1].start()]) or _flow_word(tokens[j].group()):
-                break  # the owner of the flow word before: "Moscow bought from foreign suppliers"
-            if j in at and (j == 0 or tokens[j - 1].group().lower() not in NO_OWNER_AFTER):
-                possessive = bool(POSSESSIVE_AFTER.match(text, ends_at[j]))
-                if word == "imports" and j == i - 1 and not possessive:
-                    break  # "NK imports" may be what North Korea buys or what it sells
-                owner = at[j]
-                # "Russia's largest supplier" supplies Russia: a trader's possessive is its partner
-                owner_is_other_end = bool(TRADER.fullmatch(word)) and possessive
-                break
-        ends = {"to": None, "from": None}
-        for j in range(i + 1, min(len(tokens), i + 1 + FLOW_WORDS)):
-            if CLAUSE_END.search(text[tokens[j - 1].end():tokens[j].start()]) and j > i + 1:
-                break
-            if j in at:
-                k = j - 1
-                while k > i and tokens[k].group().lower() in ARTICLES:
-                    k -= 1
-                before = tokens[k].group().lower()
-                role = {"to": "to", "into": "to", "from": "from", "by": "by", "of": "of"}.get(before)
-                if role == "by":  # "banned for export to the United States by China"
-                    role = "from" if sends else "to"
-                elif role == "of":  # "imports of North Korean coal": where the goods come from
-                    role = "from" if not sends else None
-                if role and ends[role] is None:
-                    ends[role] = at[j]
+        owner, owner_is_other_end = _owner(text, tokens, at, i)
+        ends = _far_ends(text, tokens, at, i, sends)
         source, destination = (owner, ends["to"]) if sends != owner_is_other_end else (ends["from"], owner)
         source, destination = ends["from"] or source, ends["to"] or destination
         if (source or destination) and source != destination:
@@ -268,15 +242,66 @@ def _flow_word(word: str) -> bool:
     return bool(SENDING.fullmatch(word) or RECEIVING.fullmatch(word))
 
 
+def _owner(text: str, tokens: list[re.Match], at: dict[int, tuple[str, int]], i: int) -> tuple[str | None, bool]:
+    """The country that owns the flow word at token ``i`` ("Chinese exports", "North Korea has
+    shipped"), and whether it is the flow's other end ("Russia's largest supplier" supplies Russia:
+    a trader's possessive is its partner)."""
+    word = tokens[i].group().lower()
+    for j in range(i - 1, max(-1, i - 1 - OWNER_WORDS), -1):
+        if CLAUSE_END.search(text[tokens[j].end():tokens[j + 1].start()]) or _flow_word(tokens[j].group()):
+            break  # the owner of the flow word before: "Moscow bought from foreign suppliers"
+        if j in at and (j == 0 or tokens[j - 1].group().lower() not in NO_OWNER_AFTER):
+            country, end = at[j]
+            possessive = bool(POSSESSIVE_AFTER.match(text, end))
+            if word == "imports" and j == i - 1 and not possessive:
+                break  # "NK imports" may be what North Korea buys or what it sells
+            return country, bool(TRADER.fullmatch(word)) and possessive
+    return None, False
+
+
+# The word before a country after a flow word, and which end of the flow it names
+END_WORDS = {"to": "to", "into": "to", "from": "from", "by": "by", "of": "of"}
+
+
+def _far_ends(text: str, tokens: list[re.Match], at: dict[int, tuple[str, int]], i: int,
+              sends: bool) -> dict[str, str | None]:
+    """The countries after the flow word at token ``i`` that name where the goods go ("to") and
+    where they come from ("from"), within its clause."""
+    ends: dict[str, str | None] = {"to": None, "from": None}
+    for j in range(i + 1, min(len(tokens), i + 1 + FLOW_WORDS)):
+        if j > i + 1 and CLAUSE_END.search(text[tokens[j - 1].end():tokens[j].start()]):
+            break
+        if j not in at:
+            continue
+        k = j - 1
+        while k > i and tokens[k].group().lower() in ARTICLES:
+            k -= 1
+        role = END_WORDS.get(tokens[k].group().lower())
+        if role == "by":  # "banned for export to the United States by China": who sends or receives
+            role = "from" if sends else "to"
+        elif role == "of":  # "imports of North Korean coal": where the goods come from
+            role = None if sends else "from"
+        if role and ends[role] is None:
+            ends[role] = at[j][0]
+    return ends
+
+
 def reversed_flow(question: str, sentence: str) -> bool:
     """Whether ``sentence`` states a flow between the question's countries the other way round
     ("Chinese exports to Russia" for Russia's exports to China) and none the way it is asked."""
     asked, said = flows(question), flows(sentence)
-    def against(q, s):
-        return q[0] is not None and q[0] == s[1] or q[1] is not None and q[1] == s[0]
-    def along(q, s):
-        return not against(q, s) and (q[0] is not None and q[0] == s[0] or q[1] is not None and q[1] == s[1])
-    return any(any(against(q, s) for s in said) and not any(along(q, s) for s in said) for q in asked)
+    return any(any(_against(q, s) for s in said) and not any(_along(q, s) for s in said) for q in asked)
+
+
+def _against(asked: tuple, said: tuple) -> bool:
+    """Whether flow ``said`` has one of ``asked``'s ends at its other end."""
+    return asked[0] is not None and asked[0] == said[1] or asked[1] is not None and asked[1] == said[0]
+
+
+def _along(asked: tuple, said: tuple) -> bool:
+    """Whether flow ``said`` shares an end with ``asked`` at the same end, and none the other way."""
+    return not _against(asked, said) and (asked[0] is not None and asked[0] == said[0]
+                                          or asked[1] is not None and asked[1] == said[1])
 
 
 # Whose word a text gives: "according to South Korean intelligence", "…, according to an anonymous FVEY source".
