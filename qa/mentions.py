@@ -4,7 +4,8 @@
 countryinfo gazetteer: a country's name, its other spellings and their acronyms ("DPRK"), its
 capital and its demonym. Other names ("Xi Jinping", "UN Security Council") are capitalised
 runs, the same as their acronym ("UNSC"). The answer composer uses this to see a near miss: a
-question on what comes "from North Korea" answered by the sentence on what comes "from China".
+question on what comes "from North Korea" answered by the sentence on what comes "from China",
+or on Russia's exports to China by the sentence on Chinese exports to Russia (``flows``).
 """
 
 from __future__ import annotations
