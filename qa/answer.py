@@ -69,11 +69,10 @@ VALUE_OF = re.compile(r"\b(?:value|worth) of ((?:[\w’'-]+ ){0,3}?[\w’'-]+?)(
 # "sanctions evasion imposed on Russia" describes, it reports no act of the meeting's. Not "pass"
 # (goods passed off as others), nor what kind of thing was adopted ("what kind of digital money did
 # Moscow adopt": a description answers).
-OUTCOME_ASKED = re.compile(r"\b(?:what|which)\b(?!\s+(?:kinds?|sorts?|types?|forms?)\s+of\b)[^?]*?"
-                           r"\b(?:did|does|do|has|have|had|was|were|will)\b(?:\s+[\w’'.-]+){0,8}?"
-                           r"\s+(?:decid|agree|sign|adopt|approv|impos|conclud|ratif)\w*|"
-                           r"^\s*did\b[^?]*\b(?:decid|agree|sign|adopt|approv|impos|conclud|ratif)\w*|"
-                           r"\b(?:outcomes?|results?) of\b|\bc[oa]me out of\b", re.I)
+ACT = r"(?:decid|agree|sign|adopt|approv|impos|conclud|ratif)\w*"  # the verb of an act asked about
+OUTCOME_ASKED = re.compile(rf"\b(?:what|which)\b(?!\s+(?:kinds?|sorts?|types?|forms?)\s+of\b)[^?]*?"
+                           rf"\b(?:did|does|do|has|have|had|was|were|will)\b(?:\s+[\w’'.-]+){{0,8}}?\s+{ACT}|"
+                           rf"^\s*did\b[^?]*\b{ACT}|\b(?:outcomes?|results?) of\b|\bc[oa]me out of\b", re.I)
 OUTCOME_SAID = re.compile(r"\b(?:decided|decision|agreed|agreements?|treaty|signed|inked|adopted|approved|approval|"
                           r"imposed|passed|concluded|resolved|reached|announced|established|set up|banned|prohibited|"
                           r"restricted|limited|allowed|authori[sz]ed|endorsed|pledged|committed|commitments?|"
