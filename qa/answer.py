@@ -16,8 +16,8 @@ from qa.mentions import (conflicting_mention, countries_in, missing_country, oth
                          without_countries)
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, Question, ScoredSentence,
-                        TermStats, asks_category, counted_terms, figures, holds_kind, lacks_extreme, months, names_focus,
-                        terms)
+                        TermStats, asking_sentence, asks_category, counted_terms, figures, holds_kind, lacks_extreme,
+                        months, names_focus, terms)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 # Said after a multi-part answer for each part below the threshold, so that a reader never takes
@@ -54,8 +54,6 @@ SPECIFIC_SHARE = 0.7
 # plan's date ("agreed to re-convene in November", "planned for November"; not "agreed in November").
 OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)?|c[oa]me out of|outcomes?|results?|"
                               r"conclude[ds]?)\b(?!\s+to\b)", re.I)  # "agreed to meet" is a plan
-# "They agreed to meet in November — what …"; not after an initial ("the U.S. and the EU")
-QUESTION_SENTENCES = re.compile(r"(?<=\w\w[.!?])\s+|\s+[—–]\s+")
 # The thing whose value or worth is asked or given: "the value of North Korean iron ore imported by
 # China", "$1 billion worth of North Korean coal between …": up to four words, ending before a verb
 # or a preposition.
@@ -138,7 +136,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
     # a figure of a sentence of background ("Official figures put trade at $225 million in 2024.
     # What do intelligence sources estimate …?") or of a yes-no question before a request ("Is the
     # border longer than 20 miles? Give the length …") is said or supposed, not asked for
-    asked_figures = figures(_asking_sentence(question.text)) if question.figures else question.figures
+    asked_figures = figures(asking_sentence(question.text)) if question.figures else question.figures
     return {
         # "The former passed in March 2016 …" is about what the sentence it completes names
         "semantic": max(s.semantic for s in _unit(best, sentences)),
@@ -204,16 +202,11 @@ def _other_thing_valued(question: str, sentence: str) -> bool:
     return bool(asked and given) and not asked & set(terms(sentence))
 
 
-def _asking_sentence(question: str) -> str:
-    """The last sentence of ``question`` (or what follows its last dash): the one that asks."""
-    return QUESTION_SENTENCES.split(question.strip())[-1]
-
-
 def _ask(question: str) -> str:
     """The sentence of ``question`` that asks, when it names a country: a sentence of background
     before it ("Beijing employs tens of thousands of North Korean workers. How many does Russia
     employ?") names countries the answer need not be about."""
-    ask = _asking_sentence(question)
+    ask = asking_sentence(question)
     return ask if countries_in(ask) else question
 
 
@@ -233,7 +226,7 @@ def _only_planned(asked: frozenset[str], question: str, window: str) -> bool:
     background before it may ("They agreed to meet again in November. What did they decide?")."""
     if not OUTCOME_QUESTION.search(question):
         return False
-    asked = asked - {m.group("month") for m in PLANNED_FOR.finditer(_asking_sentence(question))}
+    asked = asked - {m.group("month") for m in PLANNED_FOR.finditer(asking_sentence(question))}
     plans = {m.start("month") for m in PLANNED_FOR.finditer(window)}
     said = [m.start() for m in MONTH.finditer(window) if m.group() in asked]
     return bool(said) and all(start in plans for start in said)

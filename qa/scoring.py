@@ -76,7 +76,8 @@ DATE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)when\b"
 ENTITY_QUESTION = re.compile(
     r"(^\s*(?:name|identify)|\b(?:who|whom|whose|which|what)) "  # "Name the …" asks as "which …" does
     r"(?!(?:kinds?|sorts?|types?|forms?) of\b)"  # "what sort of body": a description answers, not a name
-    r"((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ ){0,2}"
+    # two words before the category, each maybe one of a pair ("which Chinese or Russian bank")
+    r"((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ (?:(?:and|or) \w+ )?){0,2}"
     r"(compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|countr(?:y|ies)|banks?|ministr(?:y|ies)|"
     r"institutions?|person|leaders?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
     r"officials?(?! (?:figures?|data|statistics|numbers?|estimates?|trade|sources?|reports?|values?|totals?|amounts?|tall(?:y|ies))\b)|"  # not "official data"
@@ -89,6 +90,7 @@ NAME_QUESTION = re.compile(r"\b(what|which) ((is|was|are|were) the )?names? of\b
                            r"\bwhat (is|was|are|were) (\w+ ){1,8}called\b(?! (for|on|upon|off)\b)", re.I)
 NUMBER = re.compile(r"(\$|€|£)?\d[\d,.]*\s*(%|percent|per cent|million|billion|trillion|thousand)?|"
                     r"\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand|million|billion)\b", re.I)
+DESIGNATION_QUESTION = re.compile(r"\b([a-z]+) number\b(?!\s+of\b)", re.I)  # "the resolution number"
 BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"), not a quantity
 # A number question may ask for a share or a sum of money: the answer then shows a percent sign
 # or a currency, not just any figure.
@@ -259,7 +261,8 @@ def answer_kind(question: str) -> str | None:
         return "reason"
     if LEADING_NUMBER.match(question):  # "How much did China invest … in exchange for …": an amount
         return "number"
-    if EXCHANGE_QUESTION.search(question):
+    # "Which mine did it open in exchange for …" asks a name, not what was exchanged
+    if EXCHANGE_QUESTION.search(question) and not asks_which_one(question):
         return "exchange"
     if NUMBER_QUESTION.search(question):
         return "number"
@@ -303,6 +306,10 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
         asked = figures(question)
         if asked:
             text = FIGURE.sub(lambda m: " " if m.group() in asked else m.group(), text)
+        # "the resolution number" asks which one: "Resolution 2375" answers it
+        designation = DESIGNATION_QUESTION.search(question)
+        if designation and re.search(rf"\b{designation.group(1)}\s+\d", text, re.I):
+            return 1.0
         form = _number_form(question)
         if form is not None:
             return float(bool(form.search(text)))
@@ -411,7 +418,8 @@ LEADER_QUESTION = re.compile(r"\bwho (?:leads|led|heads|headed|runs|ran|chairs|c
                              r"owns|owned|founded|commands|commanded)\b|"
                              r"\bwho(?:’s|'s| is| was| are| were) (?:leading|heading|running|chairing|directing|managing|"
                              r"commanding)\b|\bwho (?:is|was|are|were) (?:the )?"
-                             rf"(?:{'|'.join(HEAD_WORDS)}|owner|founder|commander)s?\b", re.I)
+                             # "Who is RCC's beneficial owner": a body's, a word on before the role
+                             rf"(?:\S+(?:’s|'s) )?(?:\w+ )?(?:{'|'.join(HEAD_WORDS)}|owner|founder|commander)s?\b", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -917,6 +925,16 @@ def as_asked(question: str) -> str:
     return question
 
 
+# "They agreed to meet in November — what …"; not after an initial ("the U.S. and the EU"), but
+# after a bracket or a quote ("… Company (RCC). Who …")
+QUESTION_SENTENCES = re.compile(r"(?:(?<=\w\w[.!?])|(?<=[)”\"’'][.!?]))\s+|\s+[—–]\s+")
+
+
+def asking_sentence(question: str) -> str:
+    """The last sentence of ``question`` (or what follows its last dash): the one that asks."""
+    return QUESTION_SENTENCES.split(question.strip())[-1]
+
+
 def analyse(question: str, context: str = "", part: bool = False, antecedent: str = "") -> Question:
     """The question's terms (plus those of ``context``, a previous turn), its answer kind and
     focus (read as asked: ``as_asked``); ``part``: it is one part of a question ``split_parts``
@@ -924,6 +942,10 @@ def analyse(question: str, context: str = "", part: bool = False, antecedent: st
     query = f"{context} {question}".strip()
     asked = as_asked(question)
     kind = answer_kind(asked)
+    if kind is None and answer_kind(as_asked(asking_sentence(question))):
+        # "We have a client that buys from RCC. Who is its director?" asks what its last sentence asks
+        asked = as_asked(asking_sentence(question))
+        kind = answer_kind(asked)
     focus = answer_focus(asked) or (thing_asked(asked) if kind is None else None)
     return Question(question, query, frozenset(terms(query)), kind, focus,
                     frozenset(terms(question)), figures(question), names(question), part, antecedent)

@@ -8,7 +8,7 @@ import pytest
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
 from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, as_asked,
-                        counted, counted_state, counted_terms, extremes, holds_kind, lacks_extreme, names_focus, one_edit,
+                        asking_sentence, asks_category, counted, counted_state, counted_terms, extremes, holds_kind, lacks_extreme, names_focus, one_edit,
                         score_sentences, split_parts, terms)
 
 
@@ -234,6 +234,46 @@ def test_a_question_on_what_is_given_in_return_asks_for_an_exchange():
     assert holds_kind("exchange", "In return, Chinese firms operate plants.") == 1.0
     assert holds_kind("exchange", "North Korea has shipped 6,700 containers to Russia.") == 0.0
     assert holds_kind("exchange", "It used the foreign exchange to buy parts.") == 0.0  # money, not a swap
+
+
+def test_which_one_asked_in_exchange_for_something_asks_a_name():
+    mine = "Which rare earth mine did North Korea open to China in exchange for investment in solar energy?"
+    assert answer_kind(mine) == "entity"
+    # "one of its rare earth mines": the countries the question names are no name of a mine
+    assert holds_kind("entity", "The DPRK would have granted the PRC access to one of its rare earth mines in "
+                      "exchange for investment in solar energy.", mine) == 0.0
+    assert answer_kind("In which month did North Korea ship the most shells in exchange for oil?") == "date"
+
+
+def test_a_category_after_a_pair_of_words_is_asked_for_by_name():
+    firms = "Which Chinese chemical and metallurgical companies signed capacity lease agreements with Russia?"
+    assert answer_kind(firms) == "entity" and asks_category(firms)
+    assert asks_category("Which Chinese or Russian bank settles the payments?")
+    # the nationalities of the firms are no names of firms
+    assert holds_kind("entity", "According to South Korean intelligence officials, multiple Chinese chemical and "
+                      "metallurgical firms have inked capacity lease agreements with Russian counterparts.", firms) == 0.0
+
+
+def test_the_last_sentence_asks_when_the_whole_question_tells_no_kind():
+    question = ("We have a client that buys copper from the Russian Copper Company (RCC). "
+                "Who is RCC's beneficial owner or general director?")
+    assert asking_sentence(question) == "Who is RCC's beneficial owner or general director?"  # after a bracket
+    assert analyse(question).kind == "entity"
+    # a body's owner is a person or a body, never a country; the company asked is no answer to itself
+    assert holds_kind("entity", "Disguised Copper Trade: The Russian Copper Company (RCC) and Chinese companies "
+                      "disguised the trade of copper wire as scrap metal.", question) == 0.0
+    # the whole question's kind stands ("Give the length" is what a yes-no question wants)
+    assert analyse("Is the border longer than 20 miles? Give the length stated in the report.").kind == "number"
+
+
+def test_a_designation_answers_a_question_for_its_number():
+    question = ("Was it Resolution 2270 or a later Security Council resolution that restricted oil exports? "
+                "Give the resolution number.")
+    assert holds_kind("number", "In the case of Resolution 2375, passed in September 2017, oil exports were "
+                      "restricted.", question) == 1.0
+    # not the one the question names, nor a year for how many
+    assert holds_kind("number", "Resolution 2270 banned coal exports.", question) == 0.0
+    assert holds_kind("number", "It was passed in 2017.", "How many resolutions were passed?") == 0.0
 
 
 def test_a_hedge_in_the_question_is_no_term_to_match():
