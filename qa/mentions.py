@@ -254,8 +254,10 @@ def _owner(text: str, tokens: list[re.Match], at: dict[int, tuple[str, int]], i:
         if j in at and (j == 0 or tokens[j - 1].group().lower() not in NO_OWNER_AFTER):
             country, end = at[j]
             possessive = bool(POSSESSIVE_AFTER.match(text, end))
-            if word == "imports" and j == i - 1 and not possessive:
-                break  # "NK imports" may be what North Korea buys or what it sells
+            if word in ("imports", "supplies") and j == i - 1 and not possessive:
+                # "NK imports" may be what North Korea buys or what it sells; "over Russia supplies",
+                # what it is sent
+                break
             return country, bool(TRADER.fullmatch(word)) and possessive
     return None, False
 
