@@ -413,7 +413,7 @@ HEAD_WORDS = ("head", "leader", "chief", "director", "chair", "chairman", "chair
 # Words any of which names what another asks for (``names_focus``): whoever heads a body ("the
 # intelligence chief" asked, "head of Ukraine's Foreign Intelligence Service" written), a country's
 # people ("Chinese nationals" asked, "Chinese citizens" written)
-SAME_THING = (HEAD_WORDS, ("citizens", "nationals"))
+SAME_THING = (HEAD_WORDS, ("citizens", "nationals", "people", "persons", "individuals"))
 LEADER_QUESTION = re.compile(r"\bwho (?:leads|led|heads|headed|runs|ran|chairs|chaired|directs|directed|manages|managed|"
                              r"owns|owned|founded|commands|commanded)\b|"
                              r"\bwho(?:â€™s|'s| is| was| are| were) (?:leading|heading|running|chairing|directing|managing|"
@@ -686,11 +686,12 @@ WHO_ROLE = re.compile(r"^\s*[Ww]ho (?:is|was|are|were) (?:the |an? )?(?:\S+(?:â€
 def counted(question: str) -> tuple[str, str] | None:
     """What a how-many question counts: its head word as written and its stem ("labourers",
     "labour"); None for another question. In a question asked indirectly ("Tell me how many
-    containers North Korea shipped") a name after the counted noun is the subject, not the noun."""
+    containers North Korea shipped") a name after the counted noun is the subject, not the noun,
+    and a participle after it qualifies it ("people holding PRC passports")."""
     m = how_many(question)
     head = words(m.group(1)) if m else []
     for i in range(1, len(head)):
-        if head[i][0][:1].isupper() and head[i - 1][0][:1].islower():
+        if head[i][0][:1].isupper() and head[i - 1][0][:1].islower() or head[i][0].endswith("ing"):
             head = head[:i]
             break
     return head[-1] if head else None

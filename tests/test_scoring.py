@@ -634,6 +634,9 @@ def test_what_a_how_many_question_counts_and_what_a_text_counts():
     assert counted("Roughly how many labourers from Pyongyang were put to work?") == ("labourers", "labour")
     assert counted("How many North Korean troops were sent to Russia?") == ("troops", "troop")
     assert counted("Which labourers work in China?") is None
+    # a participle after the noun qualifies it; citizens are the people counted
+    people = counted("How many people holding PRC passports are said to be fighting for Moscow?")
+    assert people == ("people", "peopl") and names_focus(people[1], {"citizen", "chines"})
     text = "North Korea has since sent over 6,700 containers to Russia, and a workforce (between 50,000-150,000) in hubs."
     assert counted_terms(text) == {"sent", "contain", "workforc", "hub"}  # two tokens either side of a figure
     assert counted_terms("No figure here at all.") == frozenset()
