@@ -94,7 +94,9 @@ DESIGNATION_QUESTION = re.compile(r"\b([a-z]+) number\b(?!\s+of\b)", re.I)  # "t
 BARE_NUMBER = re.compile(r"\d{4}")  # a year or an identifier ("Resolution 2375"), not a quantity
 # A number question may ask for a share or a sum of money: the answer then shows a percent sign
 # or a currency, not just any figure.
-SHARE_QUESTION = re.compile(r"\b(percentage|percent|share|proportion|fraction)\b|(?<!\d)(?<!\d\s)%", re.I)
+# (not "share" as a verb: "the frontiers China and Russia each share with North Korea")
+SHARE_QUESTION = re.compile(r"\b(percentage|percent|share(?!\s+(?:with|a|an|the|their|its)\b)|proportion|fraction)\b|"
+                            r"(?<!\d)(?<!\d\s)%", re.I)
 MONEY_QUESTION = re.compile(r"\b(price|cost|costs|paid|pay|pays|paying|earn\w*|spen[dt]|invest\w*|worth|revenue|income|value|"
                             r"money|funds|funding|financing|cash)\b", re.I)
 SHARE = re.compile(r"%|\bper ?cent\b", re.I)
@@ -413,7 +415,9 @@ HEAD_WORDS = ("head", "leader", "chief", "director", "chair", "chairman", "chair
 # Words any of which names what another asks for (``names_focus``): whoever heads a body ("the
 # intelligence chief" asked, "head of Ukraine's Foreign Intelligence Service" written), a country's
 # people ("Chinese nationals" asked, "Chinese citizens" written)
-SAME_THING = (HEAD_WORDS, ("citizens", "nationals", "people", "persons", "individuals"))
+# an occasion counted is a time ("how many separate deliveries": "at least five times")
+SAME_THING = (HEAD_WORDS, ("citizens", "nationals", "people", "persons", "individuals"),
+              ("times", "occasions", "instances", "deliveries", "shipments"))
 LEADER_QUESTION = re.compile(r"\bwho (?:leads|led|heads|headed|runs|ran|chairs|chaired|directs|directed|manages|managed|"
                              r"owns|owned|founded|commands|commanded)\b|"
                              r"\bwho(?:’s|'s| is| was| are| were) (?:leading|heading|running|chairing|directing|managing|"
@@ -851,7 +855,7 @@ SAYS = r"(?:says?|said|reports?|reported|claims?|claimed|estimates?|estimated|st
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
                            r"(?=(?:(?:apart|aside|besides|beyond|unlike|according|in|on|at|by|for|from|under|after|"
                            r"before|since|during|while)\b[^,;?]{0,40}, )?(?:(?:\w+ly|also|then|about|around|almost|just) )?"
-                           r"(?:(?:at|in|by|for|on|to|from|with|under|of) )?"
+                           r"(?:(?:at|in|into|by|for|on|to|from|with|under|of) )?"
                            rf"{WH})|"
                            # "…, and for 2024?": the same asked of another year (``elliptical``)
                            r",\s*and\s+(?=(?:for|in|during|by)\s+(?:the\s+)?(?:year\s+)?\d{4}\s*\??\s*$)|"

@@ -266,6 +266,23 @@ def test_the_last_sentence_asks_when_the_whole_question_tells_no_kind():
     assert analyse("Is the border longer than 20 miles? Give the length stated in the report.").kind == "number"
 
 
+def test_share_as_a_verb_asks_for_no_percentage():
+    frontiers = "How long are the frontiers that China and Russia each share with North Korea?"
+    assert holds_kind("number", "China shares a border of about 840 miles with North Korea.", frontiers) == 1.0
+    assert holds_kind("number", "China shares a border of about 840 miles.", "What share of trade is China's?") == 0.0
+
+
+def test_a_second_part_may_open_with_into():
+    question = "What did Beijing spend on the Yalu bridge, and into how many zones is the quarantine site split?"
+    assert split_parts(question) == ["What did Beijing spend on the Yalu bridge",
+                                     "into how many zones is the quarantine site split?"]
+
+
+def test_occasions_counted_are_times():
+    assert names_focus(analyse("How many separate ammunition deliveries had Pyongyang made?").focus, {"time"})
+    assert not names_focus(analyse("How many soldiers had Pyongyang sent?").focus, {"time"})
+
+
 def test_a_designation_answers_a_question_for_its_number():
     question = ("Was it Resolution 2270 or a later Security Council resolution that restricted oil exports? "
                 "Give the resolution number.")
