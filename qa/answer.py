@@ -76,6 +76,13 @@ OUTCOME_SAID = re.compile(r"\b(?:decided|decision|agreed|agreements?|treaty|sign
                           r"restricted|limited|allowed|authori[sz]ed|endorsed|pledged|committed|commitments?|"
                           r"sanctioned|designated|listed|included|added|introduced|extended|froze|frozen|fined|"
                           r"penali[sz]ed|blacklisted|launched|created|ratified|voted)\b", re.I)
+# A day of a month with no year after it ("on September 13, Kim Jong Un held a summit")
+DAY_WITHOUT_YEAR = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b(?!,?\s*\d{{4}})|\b\d{{1,2}}\s+(?:{MONTHS})\b(?!,?\s*\d{{4}})")
+# How someone met an event ("How did Beijing respond to Zelenskyy's claim …"), and the words of a
+# response: the event alone ("Zelenskyy also stated …") is no answer
+REACTION_ASKED = re.compile(r"\bhow (?:did|does|do|has|have|had) [^?]{1,80}?\b(?:respond|react)(?:ed)?\b", re.I)
+REACTION_SAID = re.compile(r"\b(?:respon\w*|react\w*|den(?:y|ies|ied|ial)|reject\w*|condemn\w*|protest\w*|dismiss\w*|"
+                           r"retaliat\w*|rebuff\w*|critici[sz]\w*|summon\w*|refut\w*|retort\w*)", re.I)
 PLANNED_FOR = re.compile(r"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|"
                          r"will|would|shall)\s+(?:[\w-]+\s+){0,3}?(?:in|on|for|by)|"
                          rf"\b(?:planned|scheduled|set|slated)\s+for)\s+(?P<month>{MONTHS})\b")
@@ -168,6 +175,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         "passage": 1.0 / best.passage.rank,
         # the question names figures (a year, "152 mm") and none is near the best sentence
         "figure_missing": float(bool(asked_figures) and not asked_figures & figures(f"{window_text} {about}")
+                                # "on September 13" for the 2023 summit: the year is the passage's
+                                and not (question.kind == "date" and DAY_WITHOUT_YEAR.search(best.text)
+                                         and asked_figures & figures(chunk.text))
                                 or _other_month(question.text, f"{window_text} {about}")),
         # it puts another name where the question puts one ("from China" for "from North Korea"), or
         # has the goods go the other way ("Chinese exports to Russia" for Russia's exports to China)
@@ -181,10 +191,12 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
 
 def _outcome_unsaid(question: Question, sentence: str) -> bool:
     """Whether ``question`` asks what an act produced (a decision, an agreement, a penalty) and
-    ``sentence`` reports no such act. Not a figure or a date asked ("Since what year have sanctions
-    been imposed …"): those kinds have their own check."""
-    return question.kind not in ("number", "date") and bool(OUTCOME_ASKED.search(question.text)) \
-        and not OUTCOME_SAID.search(sentence)
+    ``sentence`` reports no such act, or asks how someone responded and it reports no response.
+    Not a figure or a date asked ("Since what year have sanctions been imposed …"): those kinds
+    have their own check."""
+    return question.kind not in ("number", "date") and (
+        bool(OUTCOME_ASKED.search(question.text)) and not OUTCOME_SAID.search(sentence)
+        or bool(REACTION_ASKED.search(question.text)) and not REACTION_SAID.search(sentence))
 
 
 def _valued(text: str) -> frozenset[str]:

@@ -358,6 +358,12 @@ def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(questi
     ("What kind of digital money did Moscow adopt for its trade?", "Russia began using cryptocurrencies.", 0.0),
     ("What penalty was imposed on the railway builder?",
      "The railway builder was included in the list of international sponsors of war.", 0.0),  # an act all the same
+    # how someone responded: the event alone is no response, a hypothetical reaction is asked otherwise
+    ("How did Beijing respond to Zelenskyy's claim about Chinese fighters?",
+     "Zelenskyy also stated that at least 155 Chinese citizens are fighting for the Russian army.", 1.0),
+    ("How did Beijing respond to Zelenskyy's claim about Chinese fighters?",
+     "Beijing denied that its citizens were fighting for the Russian army.", 0.0),
+    ("How might Taipei and Seoul react to the leases?", "Taiwan and Seoul may pivot toward security assurances.", 0.0),
 ])
 def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question, text, missing):
     """What a meeting decided is not in the sentence on what it discussed."""
@@ -365,6 +371,21 @@ def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question,
     sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]  # the kind asked is there: only the outcome counts
     features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
     assert features["kind_missing"] == missing
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("On what date did Kim Jong Un and Putin hold their 2023 summit?", 0.0),  # the paragraph's year
+    ("On what date did Kim Jong Un and Putin hold their 2022 summit?", 1.0),
+    ("How many containers had North Korea shipped by 2022?", 1.0),  # a date answers no count
+])
+def test_a_day_given_without_its_year_takes_the_year_of_its_passage(question, missing):
+    text = ("Relations between the two countries are at their best since the Cold War. Notably, on September 13, "
+            "Kim Jong Un held a summit with Putin. The talks likely turned to weapons exports to Russia. The RUSI "
+            "reports deliveries of ammunition at least five times since August 2023.")
+    passage, sentences = _sentences(text, [0.1, 0.9, 0.1, 0.1])
+    sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]
+    features = confidence_features(analyse(question), sentences[1], sentences, TermStats([passage.chunk]))
+    assert features["figure_missing"] == missing
 
 
 @pytest.mark.parametrize("question, missing", [
