@@ -81,7 +81,7 @@ DAY_WITHOUT_YEAR = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b(?!,?\s*\d{{4}})|\b
 # How someone met an event ("How did Beijing respond to Zelenskyy's claim …"), and the words of a
 # response: the event alone ("Zelenskyy also stated …") is no answer
 REACTION_ASKED = re.compile(r"\bhow (?:did|does|do|has|have|had) [^?]{1,80}?\b(?:respond|react)(?:ed)?\b", re.I)
-REACTION_SAID = re.compile(r"\b(?:respon\w*|react\w*|den(?:y|ies|ied|ial)|reject\w*|condemn\w*|protest\w*|dismiss\w*|"
+REACTION_SAID = re.compile(r"\b(?:respon(?:d|ds|ded|ding|ses?)\b|react\w*|den(?:y|ies|ied|ial)|reject\w*|condemn\w*|protest\w*|dismiss\w*|"
                            r"retaliat\w*|rebuff\w*|critici[sz]\w*|summon\w*|refut\w*|retort\w*)", re.I)
 PLANNED_FOR = re.compile(r"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|expected|scheduled|set|due)\s+to|"
                          r"will|would|shall)\s+(?:[\w-]+\s+){0,3}?(?:in|on|for|by)|"

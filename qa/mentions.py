@@ -18,6 +18,7 @@ from qa.scoring import DASH, DATE, NAME, POSSESSIVE, STOPWORDS, terms
 
 ACRONYM_SKIP = frozenset({"of", "the", "and"})  # "Democratic People's Republic of Korea": DPRK
 ARTICLES = frozenset({"the", "a", "an"})
+AUXILIARIES = frozenset({"is", "are", "was", "were", "be", "been", "has", "have", "had"})
 # Where a name stands in a clause: "exports to Russia", "come from China", "between Russia
 # and China". Two names after the same one of these fill the same slot. Not "in" or "of": "in
 # the German Foreign Ministry report" and "held in Brussels" fill no common slot.
@@ -272,8 +273,9 @@ def _far_ends(text: str, tokens: list[re.Match], at: dict[int, tuple[str, int]],
     where they come from ("from"), within its clause."""
     ends: dict[str, str | None] = {"to": None, "from": None}
     for j in range(i + 1, min(len(tokens), i + 1 + FLOW_WORDS)):
-        if j > i + 1 and CLAUSE_END.search(text[tokens[j - 1].end():tokens[j].start()]):
-            break
+        if j > i + 1 and CLAUSE_END.search(text[tokens[j - 1].end():tokens[j].start()]) \
+                or tokens[j].group().lower() in AUXILIARIES:
+            break  # "imports of G7 goods are attributed to China": past its verb, not its ends
         if j not in at:
             continue
         k = j - 1

@@ -36,13 +36,14 @@ approximately roughly around nearly almost estimated
 # say nothing of what is asked
 
 NUMBER_QUESTION = re.compile(
-    r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) ([\w’'–-]+ ){0,5}(percentage|percent|share|proportion|"
+    r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) ([\w’'/–-]+ ){0,5}(percentage|percent|share|proportion|"
     r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
-    r"population|area|duration|height|width|depth|weight|count|headcount|tonnage|tonnes|tons)|by how much|"
+    r"population|area|duration|height|width|depth|weight|count|headcount|tally|output|tonnage|tonnes|tons)|by how much|"
     r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth|"
-    r"what\b[^?,;]{0,60}\bper (?!cent\b)[a-z]+)\b|(?<!\d)(?<!\d\s)%",
+    r"what\b[^?,;]{0,60}\bper (?!(?:cent|the|a|an)\b)[a-z]+)\b|(?<!\d)(?<!\d\s)%",
     re.I)  # up to five words between: "what was the total value", "what officially reported China–North Korea
-# trade figure", "compare the length of …"; "what was X worth"; a rate ("What's Moscow paying per shell?");
+# trade figure", "compare the length of …"; "what was X worth"; a rate ("What's Moscow paying per shell?",
+# not "per the FVEY source": according to it);
 # a search's "%" after no figure ("gdp decline % 2020")
 CUE_KINDS = ("reason", "exchange")  # kinds told by a cue word, not by a figure or a name (SentenceWeights.cue)
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
@@ -109,7 +110,7 @@ MEASURE = re.compile(r"(\d[\d,.]*|\b(two|three|four|five|six|seven|eight|nine|te
                      r"decades?)\b", re.I)
 # A quantity asked in a unit of mass or volume is given in one: (what the question names, what the text must hold).
 _SCALE = r"\d[\d,.]*\s*(?:(?:million|billion|thousand)\s+)?"
-UNITS = ((re.compile(r"\b(tonnes?|tons?|kilo(gram)?s?|kg|pounds|lbs)\b", re.I),
+UNITS = ((re.compile(r"\b(tonnes?|tons?|tonnage|kilo(gram)?s?|kg|pounds|lbs)\b", re.I),
           re.compile(_SCALE + r"(?:metric\s+)?(tonnes?|tons?|t|kilo(gram)?s?|kg|pounds|lbs)\b", re.I)),
          (re.compile(r"\b(barrels?|litres?|liters?|gallons?|cubic (met(er|re)s?|feet)|bcm)\b", re.I),
           re.compile(_SCALE + r"(barrels?|bbl|litres?|liters?|gallons?|cubic (met(er|re)s?|feet)|m3|m³|bcm)\b", re.I)))
@@ -144,6 +145,10 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)s?\b")
 DATE = re.compile(rf"{YEAR.pattern}|\b({MONTHS})\b", re.I)
 MONTH = re.compile(rf"\b({MONTHS})\b")  # capitalised: "may" is a verb
+# A date a state or a series runs from ("delivered … since September"), which answers when it began
+SINCE_DATE = re.compile(rf"\bsince\s+(?:(?:early|late|mid)[\s-]+)?(?:(?:{MONTHS})\b\s*)?(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s*)?"
+                        rf"(?:{YEAR.pattern})?")
+START_QUESTION = re.compile(r"\b(?:since|start\w*|began|begin\w*|first|commenc\w*|launch\w*|onset)\b", re.I)
 # "In what year …" is answered by a year: "on September 13" is a date, but not the one asked.
 YEAR_QUESTION = re.compile(r"\b(?:what|which) years?\b(?!-)", re.I)
 # A month abbreviated before a day, a year or another month ("aug 2023", "mar-dec 2016"); not "may"
@@ -318,6 +323,8 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
         counts = bool(COUNT_QUESTION.search(question))
         return float(any(_is_quantity(text, m, counts) for m in NUMBER.finditer(text)))
     if kind == "date":
+        if not START_QUESTION.search(question):  # "since September": when it began, not when it happened
+            text = SINCE_DATE.sub(" ", text)
         return float(bool((YEAR if YEAR_QUESTION.search(question) else DATE).search(text)))
     if kind == "place":
         return float(bool(PLACE.search(text)))
@@ -331,6 +338,9 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
         from qa.mentions import aliases, countries_in, initials  # mentions builds on this module
 
         asked, countries, acronyms, country_answers, countries_only = _asked_names(question)
+        # the terms of its names that are no country's, its first word too (which NAME passes over)
+        named = [own for own in (terms(n) for n in (question.split(maxsplit=1)[:1] + NAME.findall(question))
+                                  if not countries_in(n)) if own]
         text = LABEL.sub("", text)
         found = NAME.findall(text)
         opening = OPENING_NAME.match(text)
@@ -347,6 +357,8 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
             country = aliases().get(POSSESSIVE.sub("", name))
             if countries_only and not countries_in(name) - countries:
                 continue  # "which country …": a newspaper or a ministry of a country asked is none
+            if any(set(own) <= set(terms(name)) and terms(name)[-1] == own[-1] for own in named):
+                continue  # the full name of one it names ("Ukrainian President Volodymyr Zelenskyy")
             if not set(terms(name)) <= asked and not _acronym_given(name, initials(name), acronyms) and country not in countries \
                     and not (country and not country_answers):
                 return 1.0
@@ -667,7 +679,9 @@ def matched(term: str, text_terms: set[str] | frozenset[str],
 
 # The counted noun ends before a verb, a clause, a preposition, or a participle that opens a
 # phrase ("how many Chinese citizens fighting for Russia", "how many rounds sent to Russia").
-HOW_MANY = re.compile(r"\bhow many ((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|have|has|had|did|do|does|were|was|are|is|"
+# "How many did he cite?" names none.
+HOW_MANY = re.compile(r"\bhow many (?!(?:did|do|does|were|was|are|is|have|has|had|will|would|can|could)\b)"
+                      r"((?:[\w’'-]+ ){0,2}?[\w’'-]+?)(?= (?:of|have|has|had|did|do|does|were|was|are|is|"
                       r"in|per|for|to|from|by|with|that|which|who)\b|[?,.]|$|"
                       r" (?:\w+(?:ing|ed)|sent|held|built|made|sold|paid|given|taken|brought|bought) "
                       r"(?:for|to|in|by|on|at|from|with|into|alongside|against|under)\b)", re.I)
@@ -782,7 +796,7 @@ def answer_focus(question: str) -> str | None:
 THING_ASKED = re.compile(r"\b(?:what|which) (?:is|was|are|were) the ((?-i:[a-z])[\w-]+) (?:of|for|in|to|between|behind)\b",
                          re.I)
 VAGUE_THINGS = frozenset({"kind", "type", "sort", "form", "way", "thing", "part", "role", "effect", "impact", "aspect",
-                          "purpose", "reason", "name", "category", "one"})
+                          "purpose", "point", "reason", "name", "category", "one"})
 
 
 def thing_asked(question: str) -> str | None:
@@ -854,7 +868,7 @@ WH = r"(?:what|which|how|who|when|where|why|whose|whom)\b"  # a question word
 SAYS = r"(?:says?|said|reports?|reported|claims?|claimed|estimates?|estimated|states?|stated)"  # a source's word
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
                            r"(?=(?:(?:apart|aside|besides|beyond|unlike|according|in|on|at|by|for|from|under|after|"
-                           r"before|since|during|while)\b[^,;?]{0,40}, )?(?:(?:\w+ly|also|then|about|around|almost|just) )?"
+                           r"before|since|during|while)\b[^,;?]{0,40}?(?:, | (?=which\b|what\b)))?(?:(?:\w+ly|also|then|about|around|almost|just) )?"
                            r"(?:(?:at|in|into|by|for|on|to|from|with|under|of) )?"
                            rf"{WH})|"
                            # "…, and for 2024?": the same asked of another year (``elliptical``)

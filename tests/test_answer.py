@@ -364,6 +364,8 @@ def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(questi
     ("How did Beijing respond to Zelenskyy's claim about Chinese fighters?",
      "Beijing denied that its citizens were fighting for the Russian army.", 0.0),
     ("How might Taipei and Seoul react to the leases?", "Taiwan and Seoul may pivot toward security assurances.", 0.0),
+    ("How did the Chinese Foreign Ministry react to the German report?",  # responsible is no response
+     "A German report revealed that China is responsible for 80% of the cases of sanctions evasion.", 1.0),
 ])
 def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question, text, missing):
     """What a meeting decided is not in the sentence on what it discussed."""

@@ -170,6 +170,7 @@ def test_the_word_of_a_source_from_another_country_than_the_one_asked_for():
     ("Moscow bought chips from foreign suppliers.", {(None, "russia")}),  # "suppliers" is not Moscow's
     ("The resolution banned NK imports.", set()),  # what North Korea buys, or what it sells
     ("Chinese firms were listed over Russia supplies.", set()),  # what Russia is sent, or what it sends
+    ("What share of Russia's imports of G7 goods is attributed to China?", {(None, "russia")}),  # past the verb
     ("Chinese exports to Russia rose, and so did imports from Russia.", {("china", "russia"), ("russia", None)}),
 ])
 def test_a_flow_of_goods_has_a_direction(text, expected):

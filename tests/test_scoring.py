@@ -283,6 +283,41 @@ def test_occasions_counted_are_times():
     assert not names_focus(analyse("How many soldiers had Pyongyang sent?").focus, {"time"})
 
 
+def test_what_asks_for_a_number_and_what_does_not():
+    assert answer_kind("what ruble/yuan exchange rate is used for the gas invoices?") == "number"
+    assert answer_kind("What was the recorded tally of votes in the Security Council?") == "number"
+    assert answer_kind("what is the annual iron ore output of the Musan mine?") == "number"
+    # "per the FVEY source" is whose word it is, not a rate
+    assert answer_kind("what russian commodities are used as barter payment per the FVEY source?") != "number"
+    tonnage = "what tonnage of north korean coal did china take in during 2016?"
+    assert holds_kind("number", "Beijing imported more than $1 billion worth of North Korean coal.", tonnage) == 0.0
+    assert holds_kind("number", "Beijing imported 2 million tonnes of North Korean coal.", tonnage) == 1.0
+    assert counted("Zelenskyy says Chinese nationals fight for Russia. How many did he cite?") is None
+    assert analyse("gazprom settling gas in rubles and renminbi - what was the point of that?").focus is None
+
+
+def test_a_second_part_may_open_with_a_leading_phrase_and_no_comma():
+    assert split_parts("what did RCC disguise its copper wire as, and besides copper which minerals did china "
+                       "acquire from the dprk?") == ["what did RCC disguise its copper wire as",
+                                                     "besides copper which minerals did china acquire from the dprk?"]
+
+
+def test_a_date_a_series_runs_since_answers_only_when_it_began():
+    text = "North Korea has delivered over 10,000 containers of munitions to Russia since September."
+    assert holds_kind("date", text, "When did the State Department issue its fact sheet on the deliveries?") == 0.0
+    assert holds_kind("date", text, "When did North Korea start delivering munitions to Russia?") == 1.0
+    assert holds_kind("date", "The fact sheet was issued in September.", "When was the fact sheet issued?") == 1.0
+
+
+def test_the_full_name_of_someone_the_question_names_is_no_answer():
+    companies = "Zelenskyy's accusations led to sanctions on Chinese entities. Which companies were named?"
+    assert holds_kind("entity", "Ukrainian President Volodymyr Zelenskyy accused China of support to Russia, leading "
+                      "to sanctions against Chinese entities.", companies) == 0.0
+    # a name that opens with one the question names is another thing
+    assert holds_kind("entity", "This document summarizes the findings of the EU Foreign Affairs Council meeting.",
+                      "The document summarised the findings of which EU meeting?") == 1.0
+
+
 def test_a_designation_answers_a_question_for_its_number():
     question = ("Was it Resolution 2270 or a later Security Council resolution that restricted oil exports? "
                 "Give the resolution number.")
