@@ -36,7 +36,7 @@ approximately roughly around nearly almost estimated
 # say nothing of what is asked
 
 NUMBER_QUESTION = re.compile(
-    r"\b(how (much|many|large|big|long|high|far|often)|(what|compare) ([\w’'/–-]+ ){0,5}(percentage|percent|share|proportion|"
+    r"\b(how (much|many|large|big|long|high|far|often)|(what(?! about\b)|compare) ([\w’'/–-]+ ){0,5}(percentage|percent|share|proportion|"
     r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
     r"population|area|duration|height|width|depth|weight|count|headcount|tally|output|tonnage|tonnes|tons)|by how much|"
     r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth|"

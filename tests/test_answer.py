@@ -376,6 +376,18 @@ def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question,
 
 
 @pytest.mark.parametrize("question, missing", [
+    ("How much have Chinese exports to Russia grown since the February 2022 attack?", 0.0),
+    ("Since Moscow's troops crossed into Ukraine in 2022, by how much have Chinese exports to Russia grown?", 0.0),
+    ("How much had Chinese exports to Russia grown by 2022?", 1.0),  # a year asked, not an event's
+])
+def test_the_year_of_the_event_a_change_is_counted_from_is_named_by_the_event(question, missing):
+    text = "Chinese exports to Russia have surged by more than 60% since the invasion of Ukraine."
+    passage, sentences = _sentences(text, [0.9])
+    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    assert features["figure_missing"] == missing
+
+
+@pytest.mark.parametrize("question, missing", [
     ("On what date did Kim Jong Un and Putin hold their 2023 summit?", 0.0),  # the paragraph's year
     ("On what date did Kim Jong Un and Putin hold their 2022 summit?", 1.0),
     ("How many containers had North Korea shipped by 2022?", 1.0),  # a date answers no count

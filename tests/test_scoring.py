@@ -292,6 +292,7 @@ def test_what_asks_for_a_number_and_what_does_not():
     tonnage = "what tonnage of north korean coal did china take in during 2016?"
     assert holds_kind("number", "Beijing imported more than $1 billion worth of North Korean coal.", tonnage) == 0.0
     assert holds_kind("number", "Beijing imported 2 million tonnes of North Korean coal.", tonnage) == 1.0
+    assert answer_kind("seoul spy agency told legislators what about the north's output 2020-22") != "number"
     assert counted("Zelenskyy says Chinese nationals fight for Russia. How many did he cite?") is None
     assert analyse("gazprom settling gas in rubles and renminbi - what was the point of that?").focus is None
 
