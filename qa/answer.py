@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from qa.config import Config
 from qa.mentions import (conflicting_mention, countries_in, missing_country, other_source, reversed_flow,
-                         without_countries)
+                         unshared_border, without_countries)
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, Question, ScoredSentence,
                         TermStats, asking_sentence, asks_category, counted_terms, figures, holds_kind, lacks_extreme,
@@ -188,7 +188,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
         # it puts another name where the question puts one ("from China" for "from North Korea"), or
         # has the goods go the other way ("Chinese exports to Russia" for Russia's exports to China)
         "name_conflict": float(conflicting_mention(question.named, best.text, paragraph_text)
-                               or reversed_flow(question.named, best.text)),
+                               or reversed_flow(question.named, best.text)
+                               or unshared_border(question.named, best.text)),
         # it speaks of another country, and one the question names is nowhere near
         "other_country": float(missing_country(_ask(question.named), best.text, paragraph_text,
                                                REASON_KEPT if question.kind == "reason" else 2)),

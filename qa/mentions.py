@@ -309,6 +309,29 @@ def _along(asked: tuple, said: tuple) -> bool:
                                           or asked[1] is not None and asked[1] == said[1])
 
 
+# A border asked between two countries ("the land border between China and Russia", "the Russia–China
+# border"): a sentence on each one's border with a third ("the PRC shares a borderline with Pyongyang
+# …, while Moscow shares …") gives neither. Not "the frontiers China and Russia each share with …".
+BORDER = re.compile(r"\b(?:borders?|borderlines?|frontiers?|boundar(?:y|ies))\b", re.I)
+BORDER_BETWEEN = re.compile(r"\b(?:borders?|borderlines?|frontiers?|boundar(?:y|ies)) between ([^,;?]+?) and ([^,;?]+)", re.I)
+BORDER_JOINED = re.compile(rf"([\w’'-]+)\s*{DASH.pattern}\s*([\w’'-]+)(?:\s+land)?\s+(?:borders?|frontiers?|boundar(?:y|ies))\b",
+                           re.I)
+CLAUSES = re.compile(r"[,;:]\s|\s[—–]\s")
+
+
+def unshared_border(question: str, sentence: str) -> bool:
+    """Whether ``question`` asks the border between two countries and ``sentence`` speaks of
+    borders without naming both in any one clause."""
+    m = BORDER_BETWEEN.search(question) or BORDER_JOINED.search(question)
+    if not m or not BORDER.search(sentence):
+        return False
+    pair = [countries_in(side) for side in m.groups()]
+    if not all(len(side) == 1 for side in pair) or pair[0] == pair[1]:
+        return False
+    both = pair[0] | pair[1]
+    return not any(both <= countries_in(clause) for clause in CLAUSES.split(_undotted(sentence)))
+
+
 # Whose word a text gives: "according to South Korean intelligence", "…, according to an anonymous FVEY source".
 ATTRIBUTION = re.compile(r"\baccording to ([^,.;:?!]+)", re.I)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from qa.mentions import (conflicting_mention, countries_in, flows, initials, mentions, missing_country, other_source,
-                         reversed_flow, without_countries)
+                         reversed_flow, unshared_border, without_countries)
 
 
 @pytest.mark.parametrize("text, country", [
@@ -188,6 +188,18 @@ def test_a_flow_of_goods_has_a_direction(text, expected):
 ])
 def test_a_flow_stated_the_other_way_round_only(question, sentence, reversed_):
     assert reversed_flow(question, sentence) == reversed_
+
+
+@pytest.mark.parametrize("question, unshared", [
+    ("How long is the land border between China and Russia?", True),
+    ("How long is the Russia–China land border?", True),
+    ("How long is the border between China and North Korea?", False),  # both in one clause
+    ("How long are the frontiers that China and Russia each share with North Korea?", False),  # each with a third
+])
+def test_a_border_asked_between_two_countries_that_no_clause_names_together(question, unshared):
+    sentence = ("Specifically, the PRC shares a borderline with Pyongyang of about 840 miles, while Moscow shares a "
+                "borderline of about 11 miles with North Korea.")
+    assert unshared_border(question, sentence) == unshared
 
 
 def test_a_text_without_its_countries_keeps_what_they_qualify():
