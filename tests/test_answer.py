@@ -229,11 +229,20 @@ def test_a_bibliography_entry_never_leads_the_answer():
     assert [c.text for c in answer.citations] == [text[:statement_end]]
 
 
+def _features(question: str, text: str, scores: list[float] | None = None, lead: int = 0,
+              typed: bool = False) -> dict[str, float]:
+    """Confidence features of ``question`` with sentence ``lead`` of ``text`` as the best; ``typed``:
+    every sentence holds the kind asked, so that only the check under test counts."""
+    passage, sentences = _sentences(text, scores or [0.9])
+    if typed:
+        sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]
+    return confidence_features(analyse(question), sentences[lead], sentences, TermStats([passage.chunk]))
+
+
 def _features_on_text(question: str) -> dict[str, float]:
     """Confidence features of ``question`` with TEXT's statement as the best sentence:
     "Russia buys artillery shells from North Korea and pays in food and fuel." """
-    passage, sentences = _sentences(TEXT, [0.6, 0.9])
-    return confidence_features(analyse(question), sentences[1], sentences, TermStats([passage.chunk]))
+    return _features(question, TEXT, [0.6, 0.9], lead=1)
 
 
 def test_another_country_where_the_question_puts_one_lowers_the_confidence():
@@ -338,8 +347,7 @@ def test_a_sentence_restating_a_why_question_s_event_gives_no_reason(asked, text
 def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(question, missing):
     text = ("The ministers met on October 19, 2023, in Pyongyang. They agreed to re-convene in November as part of "
             "an intergovernmental commission to discuss geological exploration.")
-    passage, sentences = _sentences(text, [0.5, 0.9])
-    features = confidence_features(analyse(question), sentences[1], sentences, TermStats([passage.chunk]))
+    features = _features(question, text, [0.5, 0.9], lead=1)
     assert features["figure_missing"] == missing
 
 
@@ -369,9 +377,7 @@ def test_a_month_named_only_as_a_plan_s_date_does_not_say_what_came_of_it(questi
 ])
 def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question, text, missing):
     """What a meeting decided is not in the sentence on what it discussed."""
-    passage, sentences = _sentences(text, [0.9])
-    sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]  # the kind asked is there: only the outcome counts
-    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    features = _features(question, text, typed=True)  # the kind asked is there: only the outcome counts
     assert features["kind_missing"] == missing
 
 
@@ -382,8 +388,7 @@ def test_an_outcome_asked_and_only_a_discussion_said_is_a_missing_kind(question,
 ])
 def test_the_year_of_the_event_a_change_is_counted_from_is_named_by_the_event(question, missing):
     text = "Chinese exports to Russia have surged by more than 60% since the invasion of Ukraine."
-    passage, sentences = _sentences(text, [0.9])
-    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    features = _features(question, text)
     assert features["figure_missing"] == missing
 
 
@@ -396,9 +401,7 @@ def test_a_day_given_without_its_year_takes_the_year_of_its_passage(question, mi
     text = ("Relations between the two countries are at their best since the Cold War. Notably, on September 13, "
             "Kim Jong Un held a summit with Putin. The talks likely turned to weapons exports to Russia. The RUSI "
             "reports deliveries of ammunition at least five times since August 2023.")
-    passage, sentences = _sentences(text, [0.1, 0.9, 0.1, 0.1])
-    sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]
-    features = confidence_features(analyse(question), sentences[1], sentences, TermStats([passage.chunk]))
+    features = _features(question, text, [0.1, 0.9, 0.1, 0.1], lead=1, typed=True)
     assert features["figure_missing"] == missing
 
 
@@ -409,8 +412,7 @@ def test_a_day_given_without_its_year_takes_the_year_of_its_passage(question, mi
 ])
 def test_the_worth_of_another_thing_is_no_value_of_the_one_asked(question, missing):
     text = "In 2016 Beijing imported more than $1 billion worth of North Korean coal."
-    passage, sentences = _sentences(text, [0.9])
-    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    features = _features(question, text)
     assert features["focus_missing"] == missing
 
 
@@ -421,8 +423,7 @@ def test_the_worth_of_another_thing_is_no_value_of_the_one_asked(question, missi
 ])
 def test_a_figure_of_a_sentence_before_the_one_that_asks_is_not_asked_for(question, missing):
     text = "Intelligence sources estimate trade to exceed $3 billion per year."
-    passage, sentences = _sentences(text, [0.9])
-    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    features = _features(question, text)
     assert features["figure_missing"] == missing
 
 
@@ -441,9 +442,7 @@ def test_a_neighbour_ending_on_a_colon_without_what_it_introduces_is_left_out():
 ])
 def test_a_name_answers_the_category_asked_for_without_naming_it(question, missing):
     text = "Izvestia reported that Russia buys shells from North Korea and pays in food."
-    passage, sentences = _sentences(text, [0.9])
-    sentences = [dataclasses.replace(s, typed=1.0) for s in sentences]
-    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    features = _features(question, text, typed=True)
     assert features["focus_missing"] == missing
 
 
@@ -509,8 +508,7 @@ def test_a_paraphrase_sharing_only_a_country_by_another_name_is_no_off_topic_que
 ])
 def test_a_reason_keeping_one_of_the_countries_asked_about_is_on_topic(question, other):
     text = "The U.S. commission traced the fall to the shared aim of stabilising Pyongyang."
-    passage, sentences = _sentences(text, [0.9])
-    features = confidence_features(analyse(question), sentences[0], sentences, TermStats([passage.chunk]))
+    features = _features(question, text)
     assert features["other_country"] == other
 
 
