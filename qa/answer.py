@@ -76,7 +76,6 @@ OUTCOME_SAID = re.compile(r"\b(?:decided|decision|agreed|agreements?|treaty|sign
                           r"restricted|limited|allowed|authori[sz]ed|endorsed|pledged|committed|commitments?|"
                           r"sanctioned|designated|listed|included|added|introduced|extended|froze|frozen|fined|"
                           r"penali[sz]ed|blacklisted|launched|created|ratified|voted)\b", re.I)
-SINCE = re.compile(r"\bsince\b", re.I)
 SINCE_CLAUSE = re.compile(r"\bsince\b[^,;?]*", re.I)  # up to the end of its clause
 # A day of a month with no year after it ("on September 13, Kim Jong Un held a summit")
 DAY_WITHOUT_YEAR = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b(?!,?\s*\d{{4}})|\b\d{{1,2}}\s+(?:{MONTHS})\b(?!,?\s*\d{{4}})")
@@ -148,7 +147,7 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
     asked_figures = figures(asking_sentence(question.text)) if question.figures else question.figures
     # a year dating the event a change is counted from ("since the Feb 2022 attack") is answered by a
     # sentence that counts it from that event by name ("since the invasion of Ukraine")
-    if asked_figures and SINCE.search(window_text):
+    if asked_figures and SINCE_CLAUSE.search(window_text):
         asked_figures -= {f for clause in SINCE_CLAUSE.findall(question.text) for f in figures(clause)}
     return {
         # "The former passed in March 2016 …" is about what the sentence it completes names

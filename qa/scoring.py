@@ -337,10 +337,7 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
     if kind == "entity":
         from qa.mentions import aliases, countries_in, initials  # mentions builds on this module
 
-        asked, countries, acronyms, country_answers, countries_only = _asked_names(question)
-        # the terms of its names that are no country's, its first word too (which NAME passes over)
-        named = [own for own in (terms(n) for n in (question.split(maxsplit=1)[:1] + NAME.findall(question))
-                                  if not countries_in(n)) if own]
+        asked, countries, acronyms, country_answers, countries_only, named = _asked_names(question)
         text = LABEL.sub("", text)
         found = NAME.findall(text)
         opening = OPENING_NAME.match(text)
@@ -450,11 +447,13 @@ def names_focus(focus: str, held: set[str] | frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
-def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool, bool]:
+def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool, bool,
+                                         tuple[list[str], ...]]:
     """What an entity question already names, so that a sentence's name that is one of them is no
     answer: the terms of its names, its countries under any of their names ("the PRC" for "Chinese"), the
-    acronyms of its names ("RCC" for "Russian Copper Company"); and whether a country's name
-    may answer it (COUNTRY_FOCUS), and whether only a country's may (COUNTRY_ONLY)."""
+    acronyms of its names ("RCC" for "Russian Copper Company"); whether a country's name
+    may answer it (COUNTRY_FOCUS), and whether only a country's may (COUNTRY_ONLY); and the terms of
+    each of its names that is no country's, whose full name is no answer either."""
     from qa.mentions import countries_in, initials
 
     focus = answer_focus(as_asked(question))
@@ -466,8 +465,9 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
     # list … entities"; its first word too, which NAME passes over
     names = NAME.findall(question)
     named = [question.split(maxsplit=1)[0], *names] if question.strip() else []
+    own = tuple(t for t in (terms(name) for name in named if not countries_in(name)) if t)
     return (frozenset(t for name in named for t in terms(name)), countries_in(question),
-            frozenset(initials(name) for name in names), country_answers, focus in COUNTRY_ONLY)
+            frozenset(initials(name) for name in names), country_answers, focus in COUNTRY_ONLY, own)
 
 
 SPELT_NAME = re.compile(r"\b[A-Z][^\W\d_]*(?:[’'-][^\W\d_]+)*\b(?![\d’'-])")  # "Zelenskyy", "Sinŭiju"; not "Hwasong-17"
