@@ -925,7 +925,9 @@ LEAD_IN = re.compile(rf"^[^:?]{{1,60}}:\s+(?=(?:(?:in|on|at|by|for|from|to|of) )
 
 # What a question typed as a search ("date of the Kim–Putin summit", "rcc copper wire disguise")
 # does not open with: an order ("Name the …", "Compare …") or a yes-no question's verb.
-NOT_A_SEARCH = re.compile(r"^\s*(?:name(?! of)|identify|compare|describe|explain|summari[sz]e|outline|define|is|are|was|were|"
+ORDER = re.compile(r"^\s*(?:please\s+)?(?:name(?! of)|identify|compare|describe|explain|summari[sz]e|outline|define|give|tell|"
+                   r"show|provide|list)\b", re.I)
+NOT_A_SEARCH = re.compile(rf"{ORDER.pattern}|^\s*(?:is|are|was|were|"
                           r"do|does|did|can|could|has|have|had|will|would|should|may|might)\b", re.I)
 
 
@@ -950,8 +952,11 @@ QUESTION_SENTENCES = re.compile(r"(?:(?<=\w\w[.!?])|(?<=[)”\"’'][.!?]))\s+|\
 
 
 def asking_sentence(question: str) -> str:
-    """The last sentence of ``question`` (or what follows its last dash): the one that asks."""
-    return QUESTION_SENTENCES.split(question.strip())[-1]
+    """The sentence of ``question`` that asks: its last one with a question mark or a request ("What
+    was the total in 2019? I have 2017 and 2018."; "Is it longer than 20 miles? Give the length."),
+    else its last (or what follows its last dash)."""
+    sentences = QUESTION_SENTENCES.split(question.strip())
+    return next((s for s in reversed(sentences) if "?" in s or ORDER.match(s)), sentences[-1])
 
 
 def analyse(question: str, context: str = "", part: bool = False, antecedent: str = "") -> Question:

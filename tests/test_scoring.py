@@ -266,6 +266,15 @@ def test_the_last_sentence_asks_when_the_whole_question_tells_no_kind():
     assert analyse("Is the border longer than 20 miles? Give the length stated in the report.").kind == "number"
 
 
+def test_the_asking_sentence_is_the_question_not_the_background_after_it():
+    # the years after the question are what the asker has, not what is asked
+    question = "What was China's total trade with North Korea in 2019? I've got the 2017 and 2018 numbers."
+    assert asking_sentence(question) == "What was China's total trade with North Korea in 2019?"
+    # a request after a yes-no question asks
+    assert asking_sentence("Is it longer than 20 miles? Give the length.") == "Give the length."
+    assert asking_sentence("Who supplies Russia — and why") == "and why"  # no question mark: the last
+
+
 def test_share_as_a_verb_asks_for_no_percentage():
     frontiers = "How long are the frontiers that China and Russia each share with North Korea?"
     assert holds_kind("number", "China shares a border of about 840 miles with North Korea.", frontiers) == 1.0
