@@ -75,7 +75,8 @@ DATE_QUESTION = re.compile(r"(?:^\s*|\b(?:and|or|but)\s+|[,;]\s*)when\b"
 # subject, not what is asked: "what do Chinese companies send back" asks for what they send.
 # "Official" before a word for data is an adjective: "what official figures" asks for figures.
 ENTITY_QUESTION = re.compile(
-    r"(^\s*(?:name|identify)|\b(?:who|whom|whose|which|what)) "  # "Name the …" asks as "which …" does
+    # "Name the …" asks as "which …" does
+    r"(^\s*(?:name|identify)(?: (?:the|any|all|some|one|two|three|four|five))?|\b(?:who|whom|whose|which|what)) "
     r"(?!(?:kinds?|sorts?|types?|forms?) of\b)"  # "what sort of body": a description answers, not a name
     # two words before the category, each maybe one of a pair ("which Chinese or Russian bank")
     r"((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ (?:(?:and|or) \w+ )?){0,2}"

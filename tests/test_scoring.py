@@ -249,6 +249,9 @@ def test_a_category_after_a_pair_of_words_is_asked_for_by_name():
     firms = "Which Chinese chemical and metallurgical companies signed capacity lease agreements with Russia?"
     assert answer_kind(firms) == "entity" and asks_category(firms)
     assert asks_category("Which Chinese or Russian bank settles the payments?")
+    # an order asks as "which" does, past its article
+    ordered = "Name the Chinese chemical and metallurgical firms that signed capacity lease agreements."
+    assert answer_kind(ordered) == "entity" and asks_category(ordered)
     # the nationalities of the firms are no names of firms
     assert holds_kind("entity", "According to South Korean intelligence officials, multiple Chinese chemical and "
                       "metallurgical firms have inked capacity lease agreements with Russian counterparts.", firms) == 0.0
