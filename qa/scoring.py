@@ -165,6 +165,18 @@ PLACE = re.compile(rf"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?!(?:{MONTHS
 NAME_WORDS = rf"[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?(?!(?:{MONTHS})\s+\d)[A-Z][\w’'&.-]*)*"
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b" + NAME_WORDS)
 OPENING_NAME = re.compile(r"\s*(" + NAME_WORDS + ")")  # the capitalised words a sentence opens with
+SAYS = r"(?:says?|said|reports?|reported|claims?|claimed|estimates?|estimated|states?|stated)"  # a source's word
+# Where a sentence names its source ("According to Oleh Ivashchenko, head of Ukraine's Foreign
+# Intelligence Service, …", "a fact sheet released by the US State Department", "Treasury reported
+# …"): a name there says who tells, not who or what is told of (``holds_kind``)
+SOURCE = re.compile(r"\b(?i:according to) [^,.;:]{1,60}(?:,\s+(?:an?\s+|the\s+)?[a-z][^,.;:]{0,60}(?=,))?|"
+                    r"\b(?:released|published|issued|compiled|announced) by [^,.;:]{1,60}|"
+                    rf"{NAME_WORDS}(?=\s+(?:{SAYS[3:-1]}|confirmed|revealed|noted|warned|told|observed?|argued)\b)")
+# Categories a source may belong to ("which agency …", "which newspaper …"): only for the others
+# ("which bank", "which port") is a name in a source's place no answer
+SOURCE_KINDS = frozenset({"report", "newspaper", "agency", "ministry", "organisation", "organization", "institution",
+                          "author", "official", "government", "body", "think tank", "outlet", "media", "leader",
+                          "person", "group", "university", "country", "state", "partner"})
 LOWER_WORD = re.compile(r"\b[a-z][\w’'-]*")
 AFTER_LABEL = re.compile(r":\s*\Z")  # a label's colon just before (searched in the few characters before a name)
 POSSESSIVE = re.compile(r"(’s|'s)$")
@@ -338,9 +350,10 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
     if kind == "entity":
         from qa.mentions import aliases, countries_in, initials  # mentions builds on this module
 
-        asked, countries, acronyms, country_answers, countries_only, named = _asked_names(question)
+        asked, countries, acronyms, country_answers, countries_only, named, sources_answer = _asked_names(question)
         text = LABEL.sub("", text)
         found = NAME.findall(text)
+        sources = set() if sources_answer else {name for m in SOURCE.finditer(text) for name in NAME.findall(f" {m.group()}")}
         opening = OPENING_NAME.match(text)
         # a name opening the sentence ("Ivashchenko confirmed …") is mostly a person named before: an
         # answer to "who" or "which analyst", not to a category ("which bank"), whose members are
@@ -350,7 +363,7 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
         # a label's words are capitalised as a heading, not as names; a month or a point of the
         # compass ("Western sanctions") is no name
         for name in found:
-            if DATE.fullmatch(name) or all(COMPASS.fullmatch(w) for w in CAPITALISED.findall(name)):
+            if DATE.fullmatch(name) or all(COMPASS.fullmatch(w) for w in CAPITALISED.findall(name)) or name in sources:
                 continue
             country = aliases().get(POSSESSIVE.sub("", name))
             if countries_only and not countries_in(name) - countries:
@@ -449,12 +462,13 @@ def names_focus(focus: str, held: set[str] | frozenset[str]) -> bool:
 
 @lru_cache(maxsize=1024)  # asked of the same question once per candidate sentence
 def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozenset[str], bool, bool,
-                                         tuple[list[str], ...]]:
+                                         tuple[list[str], ...], bool]:
     """What an entity question already names, so that a sentence's name that is one of them is no
     answer: the terms of its names, its countries under any of their names ("the PRC" for "Chinese"), the
     acronyms of its names ("RCC" for "Russian Copper Company"); whether a country's name
-    may answer it (COUNTRY_FOCUS), and whether only a country's may (COUNTRY_ONLY); and the terms of
-    each of its names that is no country's, whose full name is no answer either."""
+    may answer it (COUNTRY_FOCUS), and whether only a country's may (COUNTRY_ONLY); the terms of
+    each of its names that is no country's, whose full name is no answer either; and whether a
+    source's name may answer it (not "which bank": ``SOURCE_KINDS``)."""
     from qa.mentions import countries_in, initials
 
     focus = answer_focus(as_asked(question))
@@ -468,7 +482,13 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
     named = [question.split(maxsplit=1)[0], *names] if question.strip() else []
     own = tuple(t for t in (terms(name) for name in named if not countries_in(name)) if t)
     return (frozenset(t for name in named for t in terms(name)), countries_in(question),
-            frozenset(initials(name) for name in names), country_answers, focus in COUNTRY_ONLY, own)
+            frozenset(initials(name) for name in names), country_answers, focus in COUNTRY_ONLY, own,
+            not asks_category(question) or focus in _source_stems())
+
+
+@lru_cache(maxsize=1)
+def _source_stems() -> frozenset[str]:
+    return frozenset(map(stem, SOURCE_KINDS))
 
 
 SPELT_NAME = re.compile(r"\b[A-Z][^\W\d_]*(?:[’'-][^\W\d_]+)*\b(?![\d’'-])")  # "Zelenskyy", "Sinŭiju"; not "Hwasong-17"
@@ -866,7 +886,6 @@ class Question:
 # much" (never a relative clause, as ", which …" may be) or with a plus ("gas payment currency +
 # metal bartered for capacity").
 WH = r"(?:what|which|how|who|when|where|why|whose|whom)\b"  # a question word
-SAYS = r"(?:says?|said|reports?|reported|claims?|claimed|estimates?|estimated|states?|stated)"  # a source's word
 PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
                            r"(?=(?:(?:apart|aside|besides|beyond|unlike|according|in|on|at|by|for|from|under|after|"
                            r"before|since|during|while)\b[^,;?]{0,40}?(?:, | (?=which\b|what\b)))?(?:(?:\w+ly|also|then|about|around|almost|just) )?"

@@ -269,6 +269,20 @@ def test_the_last_sentence_asks_when_the_whole_question_tells_no_kind():
     assert analyse("Is the border longer than 20 miles? Give the length stated in the report.").kind == "number"
 
 
+def test_a_source_named_is_no_bank_port_or_manufacturer():
+    said = ("According to Oleh Ivashchenko, head of Ukraine's Foreign Intelligence Service, China provides "
+            "essential materials to Russian military factories, including gunpowder.")
+    assert holds_kind("entity", said, "Which Chinese manufacturer produces the gunpowder for Russian arms plants?") == 0.0
+    # but it answers who tells, or a category a source belongs to
+    assert holds_kind("entity", said, "Who heads Ukraine's intelligence service?") == 1.0
+    assert holds_kind("entity", said, "Which Ukrainian agency says China supplies gunpowder?") == 1.0
+    released = ("In a fact sheet released by the US State Department, North Korea has delivered over 10,000 "
+                "containers of munitions to Russia since September.")
+    assert holds_kind("entity", released, "Through which Russian port are the North Korean munitions offloaded?") == 0.0
+    assert holds_kind("entity", "In August 2017, Treasury reported that North Korean coal was sold for dollars.",
+                      "Which bank did the North Korean coal dealers use?") == 0.0
+
+
 def test_the_asking_sentence_is_the_question_not_the_background_after_it():
     # the years after the question are what the asker has, not what is asked
     question = "What was China's total trade with North Korea in 2019? I've got the 2017 and 2018 numbers."
