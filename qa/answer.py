@@ -15,9 +15,9 @@ from qa.config import Config
 from qa.mentions import (conflicting_mention, countries_in, missing_country, other_source, reversed_flow,
                          unshared_border, without_countries)
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, Question, ScoredSentence,
-                        TermStats, asking_sentence, asks_category, counted_terms, figures, holds_kind, lacks_extreme,
-                        months, names_focus, terms)
+from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, STOPWORDS, TOKEN, Question,
+                        ScoredSentence, TermStats, asking_sentence, asks_category, counted_terms, figures, holds_kind,
+                        lacks_extreme, months, names_focus, stem, terms, which_nouns)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 # Said after a multi-part answer for each part below the threshold, so that a reader never takes
@@ -92,6 +92,11 @@ PLANNED_FOR = re.compile(r"(?:\b(?:(?:agreed|plans?|planned|intends?|intended|ex
 # Answer kinds whose absence from the best sentence says the fact is not there. A reason is
 # often given without a cue word ("the deep links … make it challenging"), so its absence says little.
 TELLING_KINDS = ("number", "date", "place", "entity")
+# Words before a category's name that name no kind of it ("several firms", "a growing number of
+# corporations"), and what introduces its members after it ("cryptocurrencies such as Bitcoin")
+QUANTIFIERS = frozenset({"multiple", "several", "some", "many", "numerous", "various", "certain", "other", "few",
+                         "growing", "number", "dozens", "hundreds", "specific"})
+MEMBERS_AFTER = re.compile(r"\s*(?:[(:—–-]|,?\s*(?:such as|including|like|namely|notably|e\.g\.)\b)")
 # A sentence that adds fewer than this share of new words to a why-question's, with no word of a
 # reason near it, restates the event asked about ("These same minerals were banned for export to
 # the United States …" for why they were): on the fitting sets, such sentences were 0.12 new, the
@@ -162,7 +167,9 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
                               and best.novelty < RESTATED
                               and not REASON.search(window_text)
                               # what came of an event asked, only what was discussed there said
-                              or _outcome_unsaid(question, best.text)),
+                              or _outcome_unsaid(question, best.text)
+                              or question.kind in (None, "entity")
+                              and _category_restated(question.text, best.text, paragraph_text, stats.opening_names)),
         "window": stats.coverage(set(question.terms), window_terms, related=related),
         "rare_missing": max(missing, default=0.0) / stats.unseen,
         # share of the question's weight in words the corpus never uses
@@ -203,6 +210,21 @@ def _outcome_unsaid(question: Question, sentence: str) -> bool:
     return question.kind not in ("number", "date") and (
         bool(OUTCOME_ASKED.search(question.text)) and not OUTCOME_SAID.search(sentence)
         or bool(REACTION_ASKED.search(question.text)) and not REACTION_SAID.search(sentence))
+
+
+def _category_restated(question: str, sentence: str, window: str, opening_names: frozenset[str]) -> bool:
+    """Whether ``question`` asks which members of a category ("Which cryptocurrencies is Russia
+    using …") and ``sentence`` only names the category again in the question's words ("Russia began
+    using cryptocurrencies for trade"): no "such as" after it, no member named in its paragraph (``window``)."""
+    nouns = which_nouns(question)
+    asked = set(terms(question))
+    tokens = [(word, stem(word.lower())) for word in TOKEN.findall(sentence)]
+    said = [i for i, (_, t) in enumerate(tokens) if t in nouns]
+    return bool(said) and all(
+        # the word before is the question's, a quantifier's or a function word: no kind of its own
+        (i == 0 or tokens[i - 1][1] in asked or tokens[i - 1][0].lower() in STOPWORDS | QUANTIFIERS)
+        and not MEMBERS_AFTER.match(sentence, sentence.find(tokens[i][0]) + len(tokens[i][0]))
+        for i in said) and not names_items(window, question, opening_names)
 
 
 def _valued(text: str) -> frozenset[str]:

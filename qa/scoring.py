@@ -79,12 +79,12 @@ ENTITY_QUESTION = re.compile(
     r"(^\s*(?:name|identify)(?: (?:the|any|all|some|one|two|three|four|five))?|\b(?:who|whom|whose|which|what)) "
     r"(?!(?:kinds?|sorts?|types?|forms?) of\b)"  # "what sort of body": a description answers, not a name
     # two words before the category, each maybe one of a pair ("which Chinese or Russian bank")
-    r"((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)\w+ (?:(?:and|or) \w+ )?){0,2}"
+    r"((?!(?:do|does|did|can|could|will|would|should|must|might|may)\b)[\w-]+ (?:(?:and|or) [\w-]+ )?){0,2}"
     r"(compan(?:y|ies)|firms?|organi[sz]ations?|agenc(?:y|ies)|countr(?:y|ies)|banks?|ministr(?:y|ies)|"
     r"institutions?|person|leaders?|corporations?|bod(?:y|ies)|governments?|authors?|newspapers?|"
     r"officials?(?! (?:figures?|data|statistics|numbers?|estimates?|trade|sources?|reports?|values?|totals?|amounts?|tall(?:y|ies))\b)|"  # not "official data"
     r"regions?|provinces?|entit(?:y|ies)|subsidiar(?:y|ies)|manufacturers?|suppliers?|producers?|partners?|"
-    r"reports?|think tanks?|cit(?:y|ies)|groups?|states?|ports?|universit(?:y|ies)|media|outlets?)\b|"
+    r"reports?|think tanks?|cit(?:y|ies)|groups?|states?|ports?|universit(?:y|ies)|media|outlets?)\b(?!-)|"
     r"^\s*who\b|\bwho (\w+ )?(authored|wrote|said|confirmed|reported)\b", re.I)
 # "What is the name of …", "what was the treaty called": a name, whatever else the question says
 # ("… opened in exchange for solar investment" is no exchange question then).
@@ -310,6 +310,19 @@ def asks_which_one(question: str) -> bool:
     m = WHICH_NOUN.search(question)
     return bool(m) and not any(PLURAL.fullmatch(w) for w in (*m.group(1).split(), m.group(2))) \
         and stem(m.group(2)) not in _vague_stems()
+
+
+PAIRED = re.compile(r"([a-z][\w-]*) (?:or|and) $")  # the first of a pair before the noun ("cryptocurrencies or ")
+
+
+def which_nouns(question: str) -> frozenset[str]:
+    """The stems of the category "which" asks members of, one or a pair ("which cryptocurrencies or
+    stablecoins …"); none for a vague noun ("which type …") or another question."""
+    m = WHICH_NOUN.search(question)
+    if not m or stem(m.group(2)) in _vague_stems():
+        return frozenset()
+    pair = PAIRED.search(m.group(1))
+    return frozenset({stem(m.group(2))} | ({stem(pair.group(1))} if pair else set()))
 
 
 def holds_kind(kind: str | None, text: str, question: str = "", opening_names: frozenset[str] = frozenset()) -> float:

@@ -529,3 +529,21 @@ def test_a_part_the_documents_do_not_answer_is_named_not_dropped():
     # declined as a whole, it says so once
     declined = combine(question, [dataclasses.replace(first, answer=NO_ANSWER, abstained=True, citations=[]), second])
     assert declined.abstained and declined.unanswered == [] and open_parts(declined) == []
+
+
+CRYPTO = "Starting in 2024, Russia began using cryptocurrencies for trade with China."
+
+
+@pytest.mark.parametrize("question, text, missing", [
+    ("Which cryptocurrencies is Russia using to settle its trade with China?", CRYPTO, 1.0),  # the category again
+    ("Which cryptocurrencies or stablecoins is Russia using for its trade with China?", CRYPTO, 1.0),
+    ("Which cryptocurrencies is Russia using to settle its trade with China?",
+     "Russia began using cryptocurrencies such as Tether for trade with China.", 0.0),  # a member after it
+    ("Which cryptocurrencies is Russia using to settle its trade with China?",
+     "Russia began using stable cryptocurrencies for trade with China.", 0.0),  # a kind of its own
+    ("Which minerals did Chinese companies supply to Russia?",
+     "Chinese companies have supplied Russia with gallium, germanium, and antimony, minerals for drones.", 0.0),
+    ("In which month did Russia first use cryptocurrencies?", CRYPTO, 0.0),  # a date asked: its own check
+])
+def test_a_category_named_again_names_none_of_its_members(question, text, missing):
+    assert _features(question, text, typed=True)["kind_missing"] == missing

@@ -7,7 +7,7 @@ import pytest
 
 from qa.chunking import split_sentences
 from qa.schema import Chunk, Passage, Sentence
-from qa.scoring import (ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, as_asked,
+from qa.scoring import (answer_focus, ScoredSentence, SentenceWeights, TermStats, analyse, analyse_parts, answer_kind, as_asked,
                         asking_sentence, asks_category, counted, counted_state, counted_terms, extremes, holds_kind, lacks_extreme, names_focus, one_edit,
                         score_sentences, split_parts, terms)
 
@@ -249,6 +249,8 @@ def test_a_category_after_a_pair_of_words_is_asked_for_by_name():
     firms = "Which Chinese chemical and metallurgical companies signed capacity lease agreements with Russia?"
     assert answer_kind(firms) == "entity" and asks_category(firms)
     assert asks_category("Which Chinese or Russian bank settles the payments?")
+    # "state-linked" is no state: the category is what it qualifies
+    assert answer_focus("Which Chinese state-linked firms have leased capacity?") == "firm"
     # an order asks as "which" does, past its article
     ordered = "Name the Chinese chemical and metallurgical firms that signed capacity lease agreements."
     assert answer_kind(ordered) == "entity" and asks_category(ordered)
