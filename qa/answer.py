@@ -17,7 +17,7 @@ from qa.mentions import (conflicting_mention, countries_in, missing_country, oth
 from qa.schema import Answer, Citation, Passage
 from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, STOPWORDS, TOKEN, Question,
                         ScoredSentence, TermStats, asking_sentence, asks_category, counted_terms, figures, holds_kind,
-                        lacks_extreme, months, names_focus, stem, terms, which_nouns)
+                        YEAR, lacks_extreme, months, names_focus, stem, terms, which_nouns)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 # Said after a multi-part answer for each part below the threshold, so that a reader never takes
@@ -77,6 +77,11 @@ OUTCOME_SAID = re.compile(r"\b(?:decided|decision|agreed|agreements?|treaty|sign
                           r"sanctioned|designated|listed|included|added|introduced|extended|froze|frozen|fined|"
                           r"penali[sz]ed|blacklisted|launched|created|ratified|voted)\b", re.I)
 SINCE_CLAUSE = re.compile(r"\bsince\b[^,;?]*", re.I)  # up to the end of its clause
+# The year a question's figure is of ("in 2023", "for 2019", "during late 2022"): a sentence giving the
+# figure of another year ("In 2024, 80% of the microchips …") does not answer it, although the
+# question names that year too ("… in 2023, before the 2024 figure?")
+YEAR_OF = re.compile(rf"\b(?:in|for|during|throughout)\s+(?:(?:early|late|mid)[\s-]+)?(?:(?:{MONTHS})\s+)?"
+                     r"(1[89]\d\d|20\d\d)\b(?!s)", re.I)
 # A day of a month with no year after it ("on September 13, Kim Jong Un held a summit")
 DAY_WITHOUT_YEAR = re.compile(rf"\b(?:{MONTHS})\s+\d{{1,2}}\b(?!,?\s*\d{{4}})|\b\d{{1,2}}\s+(?:{MONTHS})\b(?!,?\s*\d{{4}})")
 # How someone met an event ("How did Beijing respond to Zelenskyy's claim …"), and the words of a
@@ -190,7 +195,8 @@ def confidence_features(question: Question, best: ScoredSentence, sentences: lis
                                 # "on September 13" for the 2023 summit: the year is the passage's
                                 and not (question.kind == "date" and DAY_WITHOUT_YEAR.search(best.text)
                                          and asked_figures & figures(chunk.text))
-                                or _other_month(question.text, f"{window_text} {about}")),
+                                or _other_month(question.text, f"{window_text} {about}")
+                                or _other_year(asking_sentence(question.text), f"{window_text} {about}")),
         # it puts another name where the question puts one ("from China" for "from North Korea"), or
         # has the goods go the other way ("Chinese exports to Russia" for Russia's exports to China)
         "name_conflict": float(conflicting_mention(question.named, best.text, paragraph_text)
@@ -256,6 +262,15 @@ def _other_month(question: str, window: str) -> bool:
     and the question asks what came of it (``_only_planned``)."""
     asked, found = months(question), months(window)
     return bool(asked and found) and not asked & found or _only_planned(asked, question, window)
+
+
+def _other_year(question: str, window: str) -> bool:
+    """Whether ``question`` asks for a figure of a year (``YEAR_OF``) and ``window`` names other
+    years, not that one: the figure of 2024 found for the one of 2023. Not a comparison, whose
+    other year's figure is half the answer."""
+    asked = set(YEAR_OF.findall(question))
+    found = {m.group() for m in YEAR.finditer(window)}
+    return bool(asked and found) and not asked <= found and not COMPARISON.search(question)
 
 
 def _only_planned(asked: frozenset[str], question: str, window: str) -> bool:

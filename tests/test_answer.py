@@ -547,3 +547,14 @@ CRYPTO = "Starting in 2024, Russia began using cryptocurrencies for trade with C
 ])
 def test_a_category_named_again_names_none_of_its_members(question, text, missing):
     assert _features(question, text, typed=True)["kind_missing"] == missing
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("What share of Russia's microchip imports came from China in 2023, before the 2024 figure?", 1.0),
+    ("What share of Russia's microchip imports came from China in 2024?", 0.0),
+    ("What share of Russia's microchip imports came from China?", 0.0),  # no year asked
+    ("Compare the share of microchips from China in 2023 with the 2024 one.", 0.0),  # the other year is half of it
+])
+def test_a_figure_of_another_year_does_not_answer_for_the_year_asked(question, missing):
+    text = "In 2024, 80% of the microchips imported by Russia came from China."
+    assert _features(question, text, typed=True)["figure_missing"] == missing
