@@ -36,13 +36,15 @@ approximately roughly around nearly almost estimated
 # say nothing of what is asked
 
 NUMBER_QUESTION = re.compile(
-    r"\b(how (much|many|large|big|long|high|far|often)|(what(?! about\b)|compare) ([\w’'/–-]+ ){0,5}(percentage|percent|share|proportion|"
-    r"fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|distance|"
-    r"population|area|duration|height|width|depth|weight|count|headcount|tally|output|tonnage|tonnes|tons)|by how much|"
+    r"\b(how (much|many|large|big|long|high|far|often)|(what(?:’s|'s)?(?! about\b)|compare) ([\w’'/–-]+ ){0,5}(percentage|percent|"
+    r"share|proportion|fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|"
+    r"distance|population|area|duration|height|width|depth|weight|count|headcount|tally|output|tonnage|tonnes|tons|cap|"
+    r"ceiling|quota)|by how much|in (?:metric )?(?:tonnes|tons|barrels|litres|liters|gallons|kilograms|cubic metres)|"
     r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth|"
     r"what\b[^?,;]{0,60}\bper (?!(?:cent|the|a|an)\b)[a-z]+)\b|(?<!\d)(?<!\d\s)%",
     re.I)  # up to five words between: "what was the total value", "what officially reported China–North Korea
-# trade figure", "compare the length of …"; "what was X worth"; a rate ("What's Moscow paying per shell?",
+# trade figure", "compare the length of …", "what cap did …"; a unit ("…, in barrels?"); "what was X worth"; a
+# rate ("What's Moscow paying per shell?",
 # not "per the FVEY source": according to it);
 # a search's "%" after no figure ("gdp decline % 2020")
 CUE_KINDS = ("reason", "exchange")  # kinds told by a cue word, not by a figure or a name (SentenceWeights.cue)

@@ -323,6 +323,13 @@ def test_what_asks_for_a_number_and_what_does_not():
     assert answer_kind("seoul spy agency told legislators what about the north's output 2020-22") != "number"
     assert counted("Zelenskyy says Chinese nationals fight for Russia. How many did he cite?") is None
     assert analyse("gazprom settling gas in rubles and renminbi - what was the point of that?").focus is None
+    # "what's", a cap or a ceiling, and a unit asked all ask for a quantity
+    assert answer_kind("Turkey still exports to Russia. What's the monthly value of those Turkish exports?") == "number"
+    ceiling = "What ceiling did Resolution 2375 put on refined petroleum shipments to North Korea?"
+    assert answer_kind(ceiling) == "number"
+    assert holds_kind("number", "Resolution 2375, passed in September 2017, restricted the export of oil to North "
+                      "Korea.", ceiling) == 0.0
+    assert answer_kind("What did Resolution 2375 allow North Korea to import, in barrels?") == "number"
 
 
 def test_a_second_part_may_open_with_a_leading_phrase_and_no_comma():
