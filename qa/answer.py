@@ -55,9 +55,11 @@ SPECIFIC_SHARE = 0.7
 OUTCOME_QUESTION = re.compile(r"\b(decide[ds]?|agree[ds]?|agreements?|sign(s|ed)?|c[oa]me out of|outcomes?|results?|"
                               r"conclude[ds]?)\b(?!\s+to\b)", re.I)  # "agreed to meet" is a plan
 # The thing whose value or worth is asked or given: "the value of North Korean iron ore imported by
-# China", "$1 billion worth of North Korean coal between …": up to four words, ending before a verb
-# or a preposition.
-VALUE_OF = re.compile(r"\b(?:value|worth) of ((?:[\w’'-]+ ){0,3}?[\w’'-]+?)(?= (?:did|does|do|was|were|is|are|has|have|"
+# China", "how much North Korean iron ore did China import", "$1 billion worth of North Korean coal
+# between …": up to four words, ending before a verb or a preposition; not money ("how much money …").
+VALUE_OF = re.compile(r"\b(?:(?:value|worth) of|(?i:how much)(?! (?:(?:did|does|do|was|were|is|are|has|have|had|money|"
+                      r"cash|funding)\b|[A-Z]\w* (?:did|does|do|was|were|is|are|has|have|had)\b))) "
+                      r"((?:[\w’'-]+ ){0,3}?[\w’'-]+?)(?= (?:did|does|do|was|were|is|are|has|have|"
                       r"had|that|which|from|to|into|between|in|on|by|for|during|since|\w+ed)\b|[?.,;]|$)")
 # A question on what an act produced ("What did the Council decide …", "Which agreements did they
 # sign …", "What penalties were imposed on …") and the words that report such an act. A best

@@ -916,6 +916,9 @@ PART_BOUNDARY = re.compile(r"(?:,\s*|\s+|;\s*)and\s+"
 PARALLEL = re.compile(r"(?:,\s*|\s+)and\s+(?=(?:the|its|their)\s+([a-z]+)\s+(?:of|for)\b)")
 # "Of those Chinese citizens fighting for Russia, how many …": the phrase says what is counted
 PARTITIVE = re.compile(r"\s*(?:of|among|out of)\b", re.I)
+# A phrase a question opens with, asking nothing ("Under the 2016 livelihood exemption, how much …")
+LEADING_PHRASE = re.compile(r"\s*(?:under|in|after|before|during|since|for|from|following|according to|apart from|"
+                            r"besides|as of|with|by|on|at)\b", re.I)
 PART_EDGES = " ,;—–"  # what a part's ends lose ("… their summit — and while we're at it, …")
 MIN_PART_TERMS = 3  # a shorter part ("When and where …", "…, and at what value?") is no question on its own
 
@@ -927,7 +930,8 @@ def split_parts(question: str) -> list[str]:
     did shipments peak, and at what value?". A short part naming a figure the part before does not
     asks the same of another year or item ("…, and what was it in 2024?", ``elliptical``): it
     stands apart. A request naming what it asks for twice ("Give the share of … and the share of
-    …") asks two things."""
+    …") asks two things. A leading phrase before the question ("Under the 2016 exemption, how much
+    …") asks nothing of its own."""
     parts, start = [], 0
     cuts = sorted([*PART_BOUNDARY.finditer(question),
                    *(m for m in PARALLEL.finditer(question)
@@ -936,7 +940,7 @@ def split_parts(question: str) -> list[str]:
     for cut, after in zip(cuts, [c.start() for c in cuts[1:]] + [len(question)]):
         left, right = question[start:cut.start()], question[cut.end():after]
         if len(terms(left)) >= MIN_PART_TERMS and (len(terms(right)) >= MIN_PART_TERMS or elliptical(right, left)) \
-                and not PARTITIVE.match(left):
+                and not PARTITIVE.match(left) and not (LEADING_PHRASE.match(left) and not WH_WORD.search(left)):
             parts.append(left.strip(PART_EDGES))
             start = cut.end()
     parts.append(question[start:].strip(PART_EDGES))

@@ -558,3 +558,12 @@ def test_a_category_named_again_names_none_of_its_members(question, text, missin
 def test_a_figure_of_another_year_does_not_answer_for_the_year_asked(question, missing):
     text = "In 2024, 80% of the microchips imported by Russia came from China."
     assert _features(question, text, typed=True)["figure_missing"] == missing
+
+
+def test_the_worth_of_another_thing_does_not_say_how_much_of_the_one_asked():
+    text = "Beijing imported more than $1 billion worth of North Korean coal between March and December 2016."
+    asked = "How much North Korean iron ore did China import between March and December 2016?"
+    assert _features(asked, text, typed=True)["focus_missing"] == 1.0
+    assert _features("How much North Korean coal did China import in 2016?", text, typed=True)["focus_missing"] == 0.0
+    assert _features("How much money did China spend on North Korean coal in 2016?", text,
+                     typed=True)["focus_missing"] == 0.0

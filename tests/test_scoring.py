@@ -300,6 +300,13 @@ def test_share_as_a_verb_asks_for_no_percentage():
     assert holds_kind("number", "China shares a border of about 840 miles.", "What share of trade is China's?") == 0.0
 
 
+def test_a_leading_phrase_is_no_part_of_its_own():
+    question = "Under the 2016 livelihood exemption, how much North Korean iron ore did China import?"
+    assert split_parts(question) == [question]
+    assert split_parts("dual-use exports china russia monthly, how many countries still export") == [
+        "dual-use exports china russia monthly", "how many countries still export"]  # a search, then a question
+
+
 def test_a_second_part_may_open_with_into():
     question = "What did Beijing spend on the Yalu bridge, and into how many zones is the quarantine site split?"
     assert split_parts(question) == ["What did Beijing spend on the Yalu bridge",
