@@ -50,7 +50,9 @@ NUMBER_QUESTION = re.compile(
 CUE_KINDS = ("reason", "exchange")  # kinds told by a cue word, not by a figure or a name (SentenceWeights.cue)
 REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|could|can) \w+( \w+)? (able|manage))\b|"
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
-                             r"drivers?|rationale|justifications?|purposes?|payoffs?)\b", re.I)
+                             r"drivers?|rationale|justifications?|purposes?|payoffs?)\b|"
+                             # "What caused the rise …", "what drove …", "what led to …"
+                             r"\bwhat (?:caused|drove|prompted|triggered|led to|lay behind|was behind|is behind)\b", re.I)
 REASON = re.compile(r"\b(because|due to|owing to|as a result|result of|since|given|thanks to|in order to|so that|"
                     r"driven by|stems? from|allow\w*|enabl\w*|complicat\w*|aim\w* to|so as to|reason|"
                     r"lead(s|ing)? to|led to|caus\w*|therefore|hence|thus|rooted in|intend\w*|goal|purpose|objective|"

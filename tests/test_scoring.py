@@ -330,6 +330,7 @@ def test_what_asks_for_a_number_and_what_does_not():
     assert answer_kind("seoul spy agency told legislators what about the north's output 2020-22") != "number"
     assert counted("Zelenskyy says Chinese nationals fight for Russia. How many did he cite?") is None
     assert analyse("gazprom settling gas in rubles and renminbi - what was the point of that?").focus is None
+    assert answer_kind("What caused the 15 percent rise in China–North Korea trade in 2024?") == "reason"
     # "what's", a cap or a ceiling, and a unit asked all ask for a quantity
     assert answer_kind("Turkey still exports to Russia. What's the monthly value of those Turkish exports?") == "number"
     ceiling = "What ceiling did Resolution 2375 put on refined petroleum shipments to North Korea?"
