@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -299,11 +300,11 @@ def answer_kind(question: str) -> str | None:
     return None
 
 
-# "Which former airfield was …", "which cryptocurrency does …": the noun after "which" (up to
-# four words on), ending before a verb, a preposition or a participle.
+# "Which former airfield was …", "which cryptocurrency does …", "which Chinese contractor built …": the
+# noun after "which" (up to four words on), ending before a verb, a preposition or a participle.
 WHICH_NOUN = re.compile(r"\b(?i:which) ((?:[\w’'-]+ ){0,4}?)([a-z][\w-]*)(?= (?:is|was|are|were|has|have|had|do|"
                         r"does|did|can|could|will|would|of|in|to|from|for|that|on|with|at|by|between|said|says|"
-                        r"\w+ed)\b|[?,])")
+                        r"\w+ed|built|made|sold|paid|sent|held|led|ran|bought|gave|took|won|lent|spent|brought)\b|[?,])")
 PLURAL = re.compile(r"[a-z]+[^su]s")  # "minerals", not "Brookings" (a name), "press" or "status"
 
 
@@ -387,10 +388,15 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
                 continue  # "which country …": a newspaper or a ministry of a country asked is none
             if any(set(own) <= set(terms(name)) and terms(name)[-1] == own[-1] for own in named):
                 continue  # the full name of one it names ("Ukrainian President Volodymyr Zelenskyy")
-            if not set(terms(name)) <= asked and not _acronym_given(name, initials(name), acronyms) and country not in countries \
+            if not set(terms(folded(name))) <= asked and not _acronym_given(name, initials(name), acronyms) and country not in countries \
                     and not (country and not country_answers):
                 return 1.0
     return 0.0
+
+
+def folded(text: str) -> str:
+    """``text`` without its accents: "Sinŭiju" is "Sinuiju"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _acronym_given(name: str, short: str, acronyms: frozenset[str]) -> bool:
@@ -498,7 +504,10 @@ def _asked_names(question: str) -> tuple[frozenset[str], frozenset[str], frozens
     names = NAME.findall(question)
     named = [question.split(maxsplit=1)[0], *names] if question.strip() else []
     own = tuple(t for t in (terms(name) for name in named if not countries_in(name)) if t)
-    return (frozenset(t for name in named for t in terms(name)), countries_in(question),
+    # also as the documents may write them: without accents ("Sinuiju" for "Sinŭiju"), run together
+    # ("YaluRiver" for "Yalu River")
+    spellings = [form for name in named for form in (name, folded(name), folded(name).replace(" ", ""))]
+    return (frozenset(t for name in spellings for t in terms(name)), countries_in(question),
             frozenset(initials(name) for name in names), country_answers, focus in COUNTRY_ONLY, own,
             not asks_category(question) or focus in _source_stems())
 
