@@ -40,7 +40,8 @@ NUMBER_QUESTION = re.compile(
     r"\b(how (much|many|large|big|long|high|far|often)|(what(?:’s|'s)?(?! about\b)|compare) ([\w’'/–-]+ ){0,5}(percentage|percent|"
     r"share|proportion|fraction|amount|value|volume|number|sum|total|level|figure|size|quantity|rate|price|cost|length|"
     r"distance|population|area|duration|height|width|depth|weight|count|headcount|tally|output|tonnage|tonnes|tons|cap|"
-    r"ceiling|quota)|by how much|in (?:metric )?(?:tonnes|tons|barrels|litres|liters|gallons|kilograms|cubic metres)|"
+    r"ceiling|quota|values|figures|amounts|totals|numbers|volumes|tonnages|quantities|sums|prices|percentages)|"
+    r"by how much|in (?:metric )?(?:tonnes|tons|barrels|litres|liters|gallons|kilograms|cubic metres)|"
     r"(what|how much) (is|was|are|were|has|had) (\S+ ){1,6}?worth|"
     r"what\b[^?,;]{0,60}\bper (?!(?:cent|the|a|an)\b)[a-z]+)\b|(?<!\d)(?<!\d\s)%",
     re.I)  # up to five words between: "what was the total value", "what officially reported China–North Korea

@@ -347,6 +347,8 @@ def test_what_asks_for_a_number_and_what_does_not():
     assert holds_kind("number", "Resolution 2375, passed in September 2017, restricted the export of oil to North "
                       "Korea.", ceiling) == 0.0
     assert answer_kind("What did Resolution 2375 allow North Korea to import, in barrels?") == "number"
+    assert answer_kind("Exports of tungsten jumped — what were the actual dollar values?") == "number"
+    assert answer_kind("What areas did Resolution 2375 place restrictions on?") is None  # domains, not a measure
 
 
 def test_a_second_part_may_open_with_a_leading_phrase_and_no_comma():
