@@ -20,7 +20,8 @@
 
 Prints the confidence values to put in ``qa/config.py`` (then run ``eval/calibrate.py``).
 Never fitted on the held-out sets (``holdout``, ``unseen``, ``novel``, ``sealed``, ``tail``, ``plus``, ``keen``, ``gauge``,
-``audit``, ``memo``, ``desk``, ``quill``, ``vault``, ``ember``): they measure what the fit generalises to.
+``audit``, ``memo``, ``desk``, ``quill``, ``vault``, ``ember``, ``orbit``, ``prism``): they measure what the fit
+generalises to.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ SETS = ["eval/qa.jsonl", "eval/dev.jsonl", "eval/fit.jsonl", "eval/fresh.jsonl",
         "eval/abstain.jsonl", "eval/extra.jsonl", "eval/more.jsonl", "eval/wide.jsonl", "eval/crisp.jsonl",
         "eval/lens.jsonl", "eval/probe.jsonl", "eval/slip.jsonl", "eval/essay.jsonl", "eval/host.jsonl",
         "eval/scope.jsonl", "eval/brief.jsonl", "eval/grain.jsonl", "eval/ledger.jsonl", "eval/tally.jsonl",
-        "eval/sieve.jsonl", "eval/crude.jsonl", "eval/envoy.jsonl", "eval/forge.jsonl"]
+        "eval/sieve.jsonl", "eval/crude.jsonl", "eval/envoy.jsonl", "eval/forge.jsonl", "eval/kestrel.jsonl",
+        "eval/lumen.jsonl", "eval/mosaic.jsonl", "eval/nimbus.jsonl"]
 
 
 def sentence_vectors(assistant: Assistant, cands) -> np.ndarray:
@@ -221,7 +223,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", nargs="+", default=SETS,
                         help="eval sets to fit on (never the held-out holdout, unseen, novel, sealed, tail, plus, keen, "
-                             "gauge, audit, memo, desk, quill, vault or ember)")
+                             "gauge, audit, memo, desk, quill, vault, ember, orbit or prism)")
     parser.add_argument("--index-dir", default=None)
     parser.add_argument("--out", default=str(ADAPTER_FILE))
     parser.add_argument("--loso", action="store_true", help="also report leave-one-set-out figures (step 4)")

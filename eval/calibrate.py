@@ -13,7 +13,7 @@ abstention stays as it was and only the number shown changes. Changes nothing it
 
 The fitted map depends on the share of answerable questions in the sets, as any calibration
 does: the studied sets (never the held-out ``holdout``, ``unseen``, ``novel``, ``sealed``, ``tail``, ``plus``,
-``keen``, ``gauge``, ``audit``, ``memo``, ``desk``, ``quill``, ``vault`` or ``ember``,
+``keen``, ``gauge``, ``audit``, ``memo``, ``desk``, ``quill``, ``vault``, ``ember``, ``orbit`` or ``prism``,
 which measure what it generalises to) are the closest thing to the questions users ask.
 """
 

@@ -97,14 +97,14 @@ class Config:
     min_semantic: float = 0.25
     # Logistic confidence: bias, then one weight per answer.CONFIDENCE_FEATURES, each within its sign (the zeros
     # are features the fit wanted the other way). Fitted by eval/adapter.py on rankings by the query adapter
-    # (cross-fitted: each set ranked by an adapter that never saw it; threshold 0.66, set where it errs least
+    # (cross-fitted: each set ranked by an adapter that never saw it; threshold 0.646, set where it errs least
     # on out-of-set confidences), then calibrated (eval/calibrate.py): the fit weighs the classes to balance,
-    # so its output reads as a probability under a 50/50 prior; scaled by sigmoid(3.5785 z - 0.8516) it matches
+    # so its output reads as a probability under a 50/50 prior; scaled by sigmoid(3.4378 z - 0.6899) it matches
     # the studied sets' share of answerable questions, and every decision stays the same. eval/tune.py fits
     # the model without the adapter.
-    abstain_threshold: float = 0.82084
-    confidence: tuple[float, ...] = (1.76794, 0.18608, 0.0, 0.61909, -9.84817, 0.0, -0.59404, 0.0, -4.93840, 1.32764,
-                                     -7.09268, -3.91493, -5.58254)
+    abstain_threshold: float = 0.79866
+    confidence: tuple[float, ...] = (1.10809, 0.56724, 0.0, 0.84914, -9.52958, 0.0, -0.36097, 0.0, -4.90230, 1.50919,
+                                     -6.94779, -3.46530, -5.50048)
     # The lead's better neighbour (the sentence before or after it) joins it when it scores at least
     # this share of the lead (> 1: never): a sentence restating the question is often followed by
     # the one answering it. The fit: 0.8.

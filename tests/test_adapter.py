@@ -46,7 +46,8 @@ def test_the_shipped_adapter_fits_the_model_and_never_saw_the_held_out_sets():
     assert adapter.delta.shape == (384, 384)
     held_out = {"eval/holdout.jsonl", "eval/unseen.jsonl", "eval/novel.jsonl", "eval/sealed.jsonl", "eval/tail.jsonl",
                 "eval/plus.jsonl", "eval/keen.jsonl", "eval/gauge.jsonl", "eval/audit.jsonl",
-                "eval/memo.jsonl", "eval/desk.jsonl", "eval/quill.jsonl", "eval/vault.jsonl", "eval/ember.jsonl"}
+                "eval/memo.jsonl", "eval/desk.jsonl", "eval/quill.jsonl", "eval/vault.jsonl", "eval/ember.jsonl",
+                "eval/orbit.jsonl", "eval/prism.jsonl"}
     assert not held_out & set(adapter.meta["sets"])
     assert json.dumps(adapter.meta)  # what it was fitted on travels with it
     assert ADAPTER_FILE.is_file()
