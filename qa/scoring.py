@@ -374,6 +374,8 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
         found = NAME.findall(text)
         sources = set() if sources_answer else {name for m in SOURCE.finditer(text) for name in NAME.findall(f" {m.group()}")}
         opening = OPENING_NAME.match(text)
+        if opening and COMPASS.fullmatch(opening.group(1).split()[0]) and found and opening.group(1).endswith(found[0]):
+            found[0] = opening.group(1)  # "South Korean …" opening a sentence is South Korea's, not "Korean"
         # a name opening the sentence ("Ivashchenko confirmed …") is mostly a person named before: an
         # answer to "who" or "which analyst", not to a category ("which bank"), whose members are
         # named in full

@@ -294,6 +294,12 @@ def test_a_name_the_question_gives_is_no_answer_however_the_documents_spell_it()
     assert holds_kind("entity", bridge, "Which city lies across the river from Dandong?") == 1.0
 
 
+def test_a_point_of_the_compass_opening_a_sentence_belongs_to_the_name_after_it():
+    said = "South Korean intelligence confirms that some payments are denominated in renminbi."
+    assert holds_kind("entity", said, "Which Chinese bank processes the payments?") == 0.0  # South Korea's, no bank
+    assert holds_kind("entity", said, "Whose intelligence says payments are made in renminbi?") == 1.0
+
+
 def test_the_asking_sentence_is_the_question_not_the_background_after_it():
     # the years after the question are what the asker has, not what is asked
     question = "What was China's total trade with North Korea in 2019? I've got the 2017 and 2018 numbers."
