@@ -15,9 +15,9 @@ from qa.config import Config
 from qa.mentions import (conflicting_mention, countries_in, missing_country, other_source, reversed_flow,
                          unshared_border, without_countries)
 from qa.schema import Answer, Citation, Passage
-from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, STOPWORDS, TOKEN, Question,
-                        ScoredSentence, TermStats, asking_sentence, asks_category, counted_terms, figures, holds_kind,
-                        YEAR, lacks_extreme, months, names_focus, stem, terms, which_nouns)
+from qa.scoring import (FIGURE, FOOTNOTE, LABEL, MONTH, MONTHS, REASON, REFERS_BACK, STOPWORDS, TOKEN, YEAR,
+                        Question, ScoredSentence, TermStats, asking_sentence, asks_category, counted_terms, figures,
+                        holds_kind, lacks_extreme, months, names_focus, stem, terms, which_nouns)
 
 NO_ANSWER = "The documents do not contain an answer to this question."
 # Said after a multi-part answer for each part below the threshold, so that a reader never takes

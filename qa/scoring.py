@@ -54,7 +54,8 @@ REASON_QUESTION = re.compile(r"\b(why|how come|how (was|were|did|does|do|is|are|
                              r"\b(what|which)\b.*\b(reasons?|causes?|explanations?|explains?|motivat\w*|motives?|drives?|"
                              r"drivers?|rationale|justifications?|purposes?|payoffs?)\b|"
                              # "What caused the rise …", "what drove …", "what led to …"
-                             r"\bwhat (?:caused|drove|prompted|triggered|led to|lay behind|was behind|is behind)\b", re.I)
+                             r"\bwhat (?:caused|drove|prompted|triggered|led to|lay behind|was behind|is behind)\b",
+                             re.I)
 REASON = re.compile(r"\b(because|due to|owing to|as a result|result of|since|given|thanks to|in order to|so that|"
                     r"driven by|stems? from|allow\w*|enabl\w*|complicat\w*|aim\w* to|so as to|reason|"
                     r"lead(s|ing)? to|led to|caus\w*|therefore|hence|thus|rooted in|intend\w*|goal|purpose|objective|"
@@ -372,7 +373,8 @@ def holds_kind(kind: str | None, text: str, question: str = "", opening_names: f
         asked, countries, acronyms, country_answers, countries_only, named, sources_answer = _asked_names(question)
         text = LABEL.sub("", text)
         found = NAME.findall(text)
-        sources = set() if sources_answer else {name for m in SOURCE.finditer(text) for name in NAME.findall(f" {m.group()}")}
+        sources = set() if sources_answer else {name for m in SOURCE.finditer(text)
+                                                for name in NAME.findall(f" {m.group()}")}
         opening = OPENING_NAME.match(text)
         if opening and COMPASS.fullmatch(opening.group(1).split()[0]) and found and opening.group(1).endswith(found[0]):
             found[0] = opening.group(1)  # "South Korean …" opening a sentence is South Korea's, not "Korean"
@@ -978,8 +980,8 @@ LEAD_IN = re.compile(rf"^[^:?]{{1,60}}:\s+(?=(?:(?:in|on|at|by|for|from|to|of) )
 
 # What a question typed as a search ("date of the Kim–Putin summit", "rcc copper wire disguise")
 # does not open with: an order ("Name the …", "Compare …") or a yes-no question's verb.
-ORDER = re.compile(r"^\s*(?:please\s+)?(?:name(?! of)|identify|compare|describe|explain|summari[sz]e|outline|define|give|tell|"
-                   r"show|provide|list)\b", re.I)
+ORDER = re.compile(r"^\s*(?:please\s+)?(?:name(?! of)|identify|compare|describe|explain|summari[sz]e|outline|define|"
+                   r"give|tell|show|provide|list)\b", re.I)
 NOT_A_SEARCH = re.compile(rf"{ORDER.pattern}|^\s*(?:is|are|was|were|"
                           r"do|does|did|can|could|has|have|had|will|would|should|may|might)\b", re.I)
 
