@@ -172,13 +172,14 @@ PLACE = re.compile(rf"\b(?:in|at|near|outside|inside)\s+(?:the\s+)?(?!(?:{MONTHS
 NAME_WORDS = rf"[A-Z][\w’'&.-]*[A-Za-z](?:\s+(?:of\s+)?(?!(?:{MONTHS})\s+\d)[A-Z][\w’'&.-]*)*"
 NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b" + NAME_WORDS)
 OPENING_NAME = re.compile(r"\s*(" + NAME_WORDS + ")")  # the capitalised words a sentence opens with
-SAYS = r"(?:says?|said|reports?|reported|claims?|claimed|estimates?|estimated|states?|stated)"  # a source's word
+SAY_VERBS = r"says?|said|reports?|reported|claims?|claimed|estimates?|estimated|states?|stated"  # a source's words
+SAYS = rf"(?:{SAY_VERBS})"
 # Where a sentence names its source ("According to Oleh Ivashchenko, head of Ukraine's Foreign
 # Intelligence Service, …", "a fact sheet released by the US State Department", "Treasury reported
 # …"): a name there says who tells, not who or what is told of (``holds_kind``)
 SOURCE = re.compile(r"\b(?i:according to) [^,.;:]{1,60}(?:,\s+(?:an?\s+|the\s+)?[a-z][^,.;:]{0,60}(?=,))?|"
                     r"\b(?:released|published|issued|compiled|announced) by [^,.;:]{1,60}|"
-                    rf"{NAME_WORDS}(?=\s+(?:{SAYS[3:-1]}|confirmed|revealed|noted|warned|told|observed?|argued)\b)")
+                    rf"{NAME_WORDS}(?=\s+(?:{SAY_VERBS}|confirmed|revealed|noted|warned|told|observed?|argued)\b)")
 # Categories a source may belong to ("which agency …", "which newspaper …"): only for the others
 # ("which bank", "which port") is a name in a source's place no answer
 SOURCE_KINDS = frozenset({"report", "newspaper", "agency", "ministry", "organisation", "organization", "institution",
